@@ -1,0 +1,64 @@
+using Dashboard.Shared.Contracts;
+
+namespace Dashboard.Server.Collection.Proc;
+
+/// <summary>A namespace identity: type plus nsfs inode.</summary>
+internal readonly record struct NamespaceKey(NamespaceType Type, ulong Inode)
+{
+    public override string ToString() => $"{Type.ToKernelName()}:[{Inode}]";
+}
+
+/// <summary>Everything one pass over the proc root found. Immutable once built.</summary>
+internal sealed class ProcScan
+{
+    public required string ProcRoot { get; init; }
+    public required IReadOnlyList<ProcessRecord> Processes { get; init; }
+    /// <summary>Every namespace known: from process links, thread links, nsfs bind mounts, open fds, and owners/parents.</summary>
+    public required IReadOnlyDictionary<NamespaceKey, NamespaceRecord> Namespaces { get; init; }
+    /// <summary>The host's initial namespace per type (those of PID 2, else PID 1); a type is missing when neither is readable.</summary>
+    public required IReadOnlyDictionary<NamespaceType, ulong> InitialNamespaces { get; init; }
+    /// <summary>Processes that exist but whose namespace links could not be read (EACCES/EPERM), not counting races.</summary>
+    public required int UnreadableProcessCount { get; init; }
+    public required DateTimeOffset ScannedAt { get; init; }
+    public required TimeSpan Duration { get; init; }
+}
+
+internal sealed class ProcessRecord
+{
+    public required int Pid { get; init; }
+    public required int Ppid { get; init; }
+    /// <summary>NSpid: host PID first, then the PID in each nested PID namespace.</summary>
+    public required IReadOnlyList<int> NsPids { get; init; }
+    public required string Name { get; init; }
+    /// <summary>cmdline with NULs as spaces, or <c>[name]</c> when empty (kernel threads, zombies).</summary>
+    public required string Command { get; init; }
+    public required int Uid { get; init; }
+    public required string User { get; init; }
+    /// <summary>Field 22 of stat, in clock ticks since boot.</summary>
+    public required ulong StartTime { get; init; }
+    public required IReadOnlyDictionary<NamespaceType, ulong> Namespaces { get; init; }
+    /// <summary>Threads (tid != pid) with at least one namespace differing from the process's; only the differing types.</summary>
+    public required IReadOnlyList<ThreadRecord> Threads { get; init; }
+}
+
+internal sealed record ThreadRecord(int Tid, IReadOnlyDictionary<NamespaceType, ulong> Namespaces);
+
+internal sealed class NamespaceRecord
+{
+    public required NamespaceKey Key { get; init; }
+    public NamespaceType Type => Key.Type;
+    public ulong Inode => Key.Inode;
+    /// <summary>Owning user namespace (NS_GET_USERNS); null when EPERM (outside our scope) or for the initial user ns.</summary>
+    public ulong? OwnerInode { get; set; }
+    /// <summary>Parent (NS_GET_PARENT), only for pid and user types.</summary>
+    public ulong? ParentInode { get; set; }
+    /// <summary>nsfs mount points, as paths seen from inside the mount namespace that has them (deduplicated).</summary>
+    public List<string> BindMounts { get; } = [];
+    public List<FileDescriptorRef> OpenDescriptors { get; } = [];
+    /// <summary>For user namespaces, read from a process in it; null otherwise or when unknown.</summary>
+    public IReadOnlyList<IdMapRange>? UidMap { get; set; }
+    public IReadOnlyList<IdMapRange>? GidMap { get; set; }
+    /// <summary>True when found only as the owner or parent of another namespace.</summary>
+    public bool FoundAsOwner { get; set; }
+    public bool FoundAsParent { get; set; }
+}

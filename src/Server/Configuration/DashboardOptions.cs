@@ -1,0 +1,22 @@
+namespace Dashboard.Server.Configuration;
+
+/// <summary>The <c>Dashboard</c> configuration section (environment: <c>Dashboard__ProcRoot</c>, …).</summary>
+public sealed class DashboardOptions
+{
+    public const string SectionName = "Dashboard";
+
+    /// <summary>The proc filesystem to scan: <c>/proc</c>, or the host's (e.g. <c>/host/proc</c>) in a container.</summary>
+    public string ProcRoot { get; set; } = "/proc";
+
+    /// <summary>The Docker engine: <c>unix:///path/docker.sock</c>, <c>tcp://host:port</c> or <c>http://…</c>.</summary>
+    public string DockerEndpoint { get; set; } = "unix:///var/run/docker.sock";
+
+    /// <summary>The SQLite file, relative to the working directory unless absolute.</summary>
+    public string DatabasePath { get; set; } = "data/dashboard.db";
+
+    /// <summary>How old the current state may be before a request triggers a new scan.</summary>
+    public TimeSpan ScanInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long one call to the engine may take before the engine counts as unavailable.</summary>
+    public TimeSpan DockerTimeout { get; set; } = TimeSpan.FromSeconds(5);
+}

@@ -1,0 +1,52 @@
+using Microsoft.Extensions.Options;
+
+namespace Dashboard.Server.Configuration;
+
+/// <summary>Checks the whole section once at start and reports every problem together.</summary>
+internal sealed class DashboardOptionsValidator : IValidateOptions<DashboardOptions>
+{
+    public ValidateOptionsResult Validate(string? name, DashboardOptions options)
+    {
+        var errors = new List<string>();
+
+        if (string.IsNullOrWhiteSpace(options.ProcRoot))
+        {
+            errors.Add("Dashboard:ProcRoot must name the proc filesystem to scan, e.g. /proc or /host/proc.");
+        }
+        else if (!Path.IsPathRooted(options.ProcRoot))
+        {
+            errors.Add($"Dashboard:ProcRoot must be an absolute path; '{options.ProcRoot}' is not.");
+        }
+        else if (!File.Exists(Path.Combine(options.ProcRoot, "self", "status")) && !Directory.Exists(Path.Combine(options.ProcRoot, "1")))
+        {
+            errors.Add($"Dashboard:ProcRoot '{options.ProcRoot}' does not look like a proc filesystem (no self/status, no 1/).");
+        }
+
+        if (!Uri.TryCreate(options.DockerEndpoint, UriKind.Absolute, out var endpoint)
+            || endpoint.Scheme is not ("unix" or "tcp" or "http" or "https"))
+        {
+            errors.Add($"Dashboard:DockerEndpoint '{options.DockerEndpoint}' must be an absolute URI with scheme unix, tcp, http or https, e.g. unix:///var/run/docker.sock.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.DatabasePath))
+        {
+            errors.Add("Dashboard:DatabasePath must name a file, e.g. data/dashboard.db.");
+        }
+        else if (options.DatabasePath.IndexOfAny(Path.GetInvalidPathChars()) >= 0)
+        {
+            errors.Add($"Dashboard:DatabasePath '{options.DatabasePath}' contains characters that are not allowed in a path.");
+        }
+
+        if (options.ScanInterval <= TimeSpan.Zero || options.ScanInterval > TimeSpan.FromHours(1))
+        {
+            errors.Add($"Dashboard:ScanInterval must be a TimeSpan between 00:00:00.001 and 01:00:00 (e.g. 00:00:02); got {options.ScanInterval}.");
+        }
+
+        if (options.DockerTimeout <= TimeSpan.Zero || options.DockerTimeout > TimeSpan.FromMinutes(5))
+        {
+            errors.Add($"Dashboard:DockerTimeout must be a TimeSpan between 00:00:00.001 and 00:05:00 (e.g. 00:00:05); got {options.DockerTimeout}.");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

@@ -1,0 +1,56 @@
+using Dashboard.Server.Components;
+using Dashboard.Server.Configuration;
+using Dashboard.Shared.Contracts;
+using Microsoft.Extensions.Options;
+
+namespace Dashboard.Server;
+
+/// <summary>All of the server's wiring, so that Program.cs stays a few lines.</summary>
+public static class DashboardHostExtensions
+{
+    public static WebApplicationBuilder AddDashboard(this WebApplicationBuilder builder)
+    {
+        // A plain `dotnet run` listens on loopback only; --urls or ASPNETCORE_URLS override it.
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+        {
+            builder.WebHost.UseUrls("http://127.0.0.1:5080");
+        }
+
+        builder.Services.AddOptions<DashboardOptions>()
+            .Bind(builder.Configuration.GetSection(DashboardOptions.SectionName))
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<DashboardOptions>, DashboardOptionsValidator>();
+
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.PropertyNamingPolicy = DashboardJson.Options.PropertyNamingPolicy;
+        });
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi();
+
+        builder.Services.AddRazorComponents()
+            .AddInteractiveWebAssemblyComponents();
+
+        return builder;
+    }
+
+    public static WebApplication UseDashboard(this WebApplication app)
+    {
+        if (app.Environment.IsDevelopment())
+        {
+            app.UseWebAssemblyDebugging();
+        }
+
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAntiforgery();
+
+        app.MapOpenApi();
+        app.MapStaticAssets();
+        app.MapRazorComponents<App>()
+            .AddInteractiveWebAssemblyRenderMode()
+            .AddAdditionalAssemblies(typeof(Dashboard.Client._Imports).Assembly);
+
+        return app;
+    }
+}
