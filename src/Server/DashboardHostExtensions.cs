@@ -1,6 +1,10 @@
+using Dashboard.Server.Api;
+using Dashboard.Server.Collection.Docker;
+using Dashboard.Server.Collection.Proc;
 using Dashboard.Server.Components;
 using Dashboard.Server.Configuration;
 using Dashboard.Shared.Contracts;
+using Dashboard.Server.State;
 using Microsoft.Extensions.Options;
 
 namespace Dashboard.Server;
@@ -20,6 +24,10 @@ public static class DashboardHostExtensions
             .Bind(builder.Configuration.GetSection(DashboardOptions.SectionName))
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<DashboardOptions>, DashboardOptionsValidator>();
+
+        builder.Services.AddSingleton<IDockerSource, DockerCollector>();
+        builder.Services.AddSingleton<IProcSource, ProcSource>();
+        builder.Services.AddSingleton<IHostStateProvider, HostStateService>();
 
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
@@ -46,6 +54,10 @@ public static class DashboardHostExtensions
         app.UseAntiforgery();
 
         app.MapOpenApi();
+        app.MapStatusApi();
+        app.MapContainersApi();
+        app.MapNamespacesApi();
+        app.MapProcessesApi();
         app.MapStaticAssets();
         app.MapRazorComponents<App>()
             .AddInteractiveWebAssemblyRenderMode()

@@ -14,9 +14,6 @@ public sealed class DashboardOptions
     /// <summary>The SQLite file, relative to the working directory unless absolute.</summary>
     public string DatabasePath { get; set; } = "data/dashboard.db";
 
-    /// <summary>How old the current state may be before a request triggers a new scan.</summary>
-    public TimeSpan ScanInterval { get; set; } = TimeSpan.FromSeconds(2);
-
     /// <summary>How long one call to the engine may take before the engine counts as unavailable.</summary>
     public TimeSpan DockerTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -37,11 +37,6 @@ internal sealed class DashboardOptionsValidator : IValidateOptions<DashboardOpti
             errors.Add($"Dashboard:DatabasePath '{options.DatabasePath}' contains characters that are not allowed in a path.");
         }
 
-        if (options.ScanInterval <= TimeSpan.Zero || options.ScanInterval > TimeSpan.FromHours(1))
-        {
-            errors.Add($"Dashboard:ScanInterval must be a TimeSpan between 00:00:00.001 and 01:00:00 (e.g. 00:00:02); got {options.ScanInterval}.");
-        }
-
         if (options.DockerTimeout <= TimeSpan.Zero || options.DockerTimeout > TimeSpan.FromMinutes(5))
         {
             errors.Add($"Dashboard:DockerTimeout must be a TimeSpan between 00:00:00.001 and 00:05:00 (e.g. 00:00:05); got {options.DockerTimeout}.");

@@ -103,8 +103,10 @@ public sealed record ContainerEndpoint
     /// <summary>The network's id.</summary>
     public string? NetworkId { get; init; }
     /// <summary>IPv4 address with prefix length, e.g. <c>172.18.0.2/16</c>.</summary>
+    [JsonPropertyName("ipv4Address")]
     public string? IPv4Address { get; init; }
     /// <summary>IPv6 address with prefix length.</summary>
+    [JsonPropertyName("ipv6Address")]
     public string? IPv6Address { get; init; }
     /// <summary>The MAC address.</summary>
     public string? MacAddress { get; init; }

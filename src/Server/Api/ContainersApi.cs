@@ -1,0 +1,76 @@
+using Dashboard.Server.State;
+using Dashboard.Shared.Contracts;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Dashboard.Server.Api;
+
+internal static class ContainersApi
+{
+    public static IEndpointRouteBuilder MapContainersApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/containers").WithTags("Containers");
+
+        group.MapGet("/", GetContainers)
+            .WithName("GetContainers")
+            .WithSummary("Every container, running or not, with its eight namespaces and how each is shared.");
+
+        group.MapGet("/{idOrName}", GetContainer)
+            .WithName("GetContainer")
+            .WithSummary("One container, looked up as Docker does: full id, then name, then unique id prefix.")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        group.MapGet("/{idOrName}/namespaces", GetContainerNamespaces)
+            .WithName("GetContainerNamespaces")
+            .WithSummary("The container's eight namespaces, one row each, with the command that shows it on the host.")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        return app;
+    }
+
+    internal static async Task<Ok<IReadOnlyList<ContainerInfo>>> GetContainers(IHostStateProvider state, CancellationToken ct) =>
+        TypedResults.Ok((await state.GetCurrentAsync(ct)).Containers);
+
+    internal static async Task<Results<Ok<ContainerInfo>, ProblemHttpResult>> GetContainer(string idOrName, IHostStateProvider state, CancellationToken ct)
+    {
+        var lookup = ContainerLookup.Find((await state.GetCurrentAsync(ct)).Containers, idOrName);
+        return lookup.Container is { } c ? TypedResults.Ok(c) : Problems.ContainerLookupFailed(idOrName, lookup);
+    }
+
+    internal static async Task<Results<Ok<IReadOnlyList<ContainerNamespaceRow>>, ProblemHttpResult>> GetContainerNamespaces(
+        string idOrName, IHostStateProvider state, CancellationToken ct)
+    {
+        var lookup = ContainerLookup.Find((await state.GetCurrentAsync(ct)).Containers, idOrName);
+        if (lookup.Container is not { } c)
+        {
+            return Problems.ContainerLookupFailed(idOrName, lookup);
+        }
+
+        return TypedResults.Ok(Rows(c));
+    }
+
+    /// <summary>The tutorial's table: one row per type; empty when the container is not running.</summary>
+    internal static IReadOnlyList<ContainerNamespaceRow> Rows(ContainerInfo c)
+    {
+        if (c.Namespaces is null || c.Pid is not { } pid)
+        {
+            return [];
+        }
+
+        return NamespaceTypes.All.Select(type =>
+        {
+            var ns = c.Namespaces[type];
+            return new ContainerNamespaceRow
+            {
+                Type = type,
+                Inode = ns.Inode,
+                Sharing = ns.Sharing,
+                SharedWith = ns.SharedWith,
+                Description = NamespaceCatalog.Describe(type),
+                Command = NamespaceCatalog.InspectCommand(type, pid),
+                LsnsCommand = NamespaceCatalog.LsnsCommand(type, pid),
+            };
+        }).ToList();
+    }
+}

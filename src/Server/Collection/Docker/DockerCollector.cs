@@ -1,0 +1,202 @@
+using Dashboard.Server.Configuration;
+using Dashboard.Shared.Contracts;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using Microsoft.Extensions.Options;
+
+namespace Dashboard.Server.Collection.Docker;
+
+internal interface IDockerSource
+{
+    /// <summary>Never throws for an absent or failing engine: that is an <see cref="DockerState.Unavailable"/> state.</summary>
+    Task<DockerState> CollectAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>Reads containers and networks through Docker.DotNet; read-only, and never pins an API version.</summary>
+internal sealed partial class DockerCollector : IDockerSource, IDisposable
+{
+    private readonly DockerClient _client;
+    private readonly TimeSpan _timeout;
+    private readonly ILogger<DockerCollector> _logger;
+    private bool _lastAvailable = true;
+
+    public DockerCollector(IOptions<DashboardOptions> options, ILogger<DockerCollector> logger)
+    {
+        _logger = logger;
+        _timeout = options.Value.DockerTimeout;
+        _client = new DockerClientBuilder()
+            .WithEndpoint(new Uri(options.Value.DockerEndpoint))
+            .Build();
+    }
+
+    public async Task<DockerState> CollectAsync(CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_timeout);
+        var ct = timeout.Token;
+        try
+        {
+            var version = await _client.System.GetVersionAsync(ct);
+            var listed = await _client.Containers.ListContainersAsync(new ContainersListParameters { All = true }, ct);
+            var containers = await InspectAllAsync(listed.Select(c => c.ID), id => InspectContainerAsync(id, ct));
+            var networkList = await _client.Networks.ListNetworksAsync(new NetworksListParameters(), ct);
+            // The list leaves Containers empty: only an inspect names the members.
+            var networks = await InspectAllAsync(networkList.Select(n => n.ID), id => InspectNetworkAsync(id, ct));
+
+            if (!_lastAvailable)
+            {
+                LogEngineBack(version.Version, version.APIVersion);
+            }
+
+            _lastAvailable = true;
+            return new DockerState
+            {
+                Available = true,
+                Version = version.Version,
+                ApiVersion = version.APIVersion,
+                Containers = containers,
+                Networks = networks,
+            };
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            var message = e is OperationCanceledException ? $"no answer within {_timeout}" : e.GetBaseException().Message;
+            if (_lastAvailable)
+            {
+                LogEngineUnavailable(message);
+            }
+
+            _lastAvailable = false;
+            return DockerState.Unavailable(message);
+        }
+    }
+
+    private static async Task<IReadOnlyList<T>> InspectAllAsync<T>(IEnumerable<string> ids, Func<string, Task<T?>> inspect) where T : class
+    {
+        // A handful at a time: enough to hide latency without flooding the engine on a big host.
+        var results = new List<T>();
+        foreach (var chunk in ids.Chunk(8))
+        {
+            var done = await Task.WhenAll(chunk.Select(inspect));
+            results.AddRange(done.OfType<T>());
+        }
+
+        return results;
+    }
+
+    private async Task<DockerContainer?> InspectContainerAsync(string id, CancellationToken ct)
+    {
+        ContainerInspectResponse c;
+        try
+        {
+            c = await _client.Containers.InspectContainerAsync(id, ct);
+        }
+        catch (DockerContainerNotFoundException)
+        {
+            return null; // removed between list and inspect
+        }
+
+        var host = c.HostConfig;
+        return new DockerContainer
+        {
+            Id = c.ID,
+            Name = c.Name.TrimStart('/'),
+            Image = c.Config?.Image ?? c.Image,
+            State = c.State?.Status ?? "unknown",
+            Pid = c.State is { Pid: > 0 } s ? (int)s.Pid : null,
+            Created = new DateTimeOffset(DateTime.SpecifyKind(c.Created, DateTimeKind.Utc)),
+            Labels = c.Config?.Labels is { } labels ? new Dictionary<string, string>(labels) : new Dictionary<string, string>(),
+            HostConfig = new ContainerHostConfig
+            {
+                NetworkMode = host?.NetworkMode,
+                PidMode = host?.PidMode,
+                IpcMode = host?.IpcMode,
+                UtsMode = host?.UTSMode,
+                UsernsMode = host?.UsernsMode,
+                CgroupnsMode = host?.CgroupnsMode,
+                Privileged = host?.Privileged ?? false,
+                CapAdd = host?.CapAdd?.ToList() ?? [],
+            },
+            Mounts = (c.Mounts ?? []).Select(m => new ContainerMount
+            {
+                Type = m.Type ?? "unknown",
+                Source = string.IsNullOrEmpty(m.Source) ? m.Name : m.Source,
+                Destination = m.Destination,
+                ReadOnly = !m.RW,
+            }).ToList(),
+            Endpoints = (c.NetworkSettings?.Networks ?? new Dictionary<string, EndpointSettings>())
+                .Select(kv => new ContainerEndpoint
+                {
+                    Network = kv.Key,
+                    NetworkId = kv.Value.NetworkID,
+                    IPv4Address = string.IsNullOrEmpty(kv.Value.IPAddress) ? null : $"{kv.Value.IPAddress}/{kv.Value.IPPrefixLen}",
+                    IPv6Address = string.IsNullOrEmpty(kv.Value.GlobalIPv6Address) ? null : $"{kv.Value.GlobalIPv6Address}/{kv.Value.GlobalIPv6PrefixLen}",
+                    MacAddress = string.IsNullOrEmpty(kv.Value.MacAddress) ? null : kv.Value.MacAddress,
+                })
+                .OrderBy(e => e.Network, StringComparer.Ordinal)
+                .ToList(),
+        };
+    }
+
+    private async Task<DockerNetwork?> InspectNetworkAsync(string id, CancellationToken ct)
+    {
+        NetworkResponse n;
+        try
+        {
+            n = await _client.Networks.InspectNetworkAsync(id, ct);
+        }
+        catch (DockerNetworkNotFoundException)
+        {
+            return null;
+        }
+
+        var options = n.Options is { } o ? new Dictionary<string, string>(o) : new Dictionary<string, string>();
+        var ipam = n.IPAM?.Config ?? [];
+        return new DockerNetwork
+        {
+            Id = n.ID,
+            Name = n.Name,
+            Driver = n.Driver,
+            Internal = n.Internal,
+            Subnets = ipam.Select(c => c.Subnet).Where(s => !string.IsNullOrEmpty(s)).ToList(),
+            Gateways = ipam.Select(c => c.Gateway).Where(s => !string.IsNullOrEmpty(s)).ToList(),
+            BridgeInterface = BridgeName(n.Driver, n.ID, options),
+            Options = options,
+            Members = (n.Containers ?? new Dictionary<string, EndpointResource>())
+                .Select(kv => new DockerNetworkMember(
+                    kv.Key,
+                    kv.Value.Name,
+                    NullIfEmpty(kv.Value.IPv4Address),
+                    NullIfEmpty(kv.Value.IPv6Address),
+                    NullIfEmpty(kv.Value.MacAddress)))
+                .OrderBy(m => m.Name, StringComparer.Ordinal)
+                .ToList(),
+        };
+    }
+
+    /// <summary>Docker's naming rule for the Linux bridge of a bridge network.</summary>
+    internal static string? BridgeName(string driver, string id, IReadOnlyDictionary<string, string> options)
+    {
+        if (driver != "bridge")
+        {
+            return null;
+        }
+
+        if (options.TryGetValue("com.docker.network.bridge.name", out var name) && !string.IsNullOrEmpty(name))
+        {
+            return name;
+        }
+
+        return "br-" + id[..Math.Min(12, id.Length)];
+    }
+
+    private static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
+
+    public void Dispose() => _client.Dispose();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Docker engine unavailable: {Error}. Namespaces from /proc are still served.")]
+    private partial void LogEngineUnavailable(string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Docker engine available again: {Version} (API {ApiVersion})")]
+    private partial void LogEngineBack(string version, string apiVersion);
+}

@@ -1,0 +1,20 @@
+using Dashboard.Server.Collection.Proc;
+using Dashboard.Shared.Contracts;
+
+namespace Dashboard.Server.State;
+
+/// <summary>
+/// One consistent picture of the host, built from a /proc scan and a Docker collection. Immutable: requests
+/// read it without locks while the next one is being built.
+/// </summary>
+internal sealed class HostState
+{
+    public required StatusInfo Status { get; init; }
+    public required IReadOnlyList<ContainerInfo> Containers { get; init; }
+    public required IReadOnlyDictionary<int, ProcessInfo> Processes { get; init; }
+    public required IReadOnlyDictionary<NamespaceKey, NamespaceDetail> Namespaces { get; init; }
+    /// <summary>Summaries in display order (type, then inode), made once per state.</summary>
+    public required IReadOnlyList<NamespaceSummary> NamespaceList { get; init; }
+    /// <summary>Monotonic timestamp (Stopwatch) at which collection began; newer requests need a later one.</summary>
+    public required long StartedAt { get; init; }
+}

@@ -1,0 +1,332 @@
+using System.Collections.Frozen;
+using Dashboard.Server.Collection.Docker;
+using Dashboard.Server.Collection.Proc;
+using Dashboard.Shared.Contracts;
+
+namespace Dashboard.Server.State;
+
+/// <summary>Joins a /proc scan with a Docker collection. Pure: the same inputs give the same state.</summary>
+internal static class HostStateBuilder
+{
+    public static HostState Build(ProcScan scan, DockerState docker, string dockerEndpoint, long startedAt)
+    {
+        var containers = BuildContainers(scan, docker);
+        var containerOfProcess = AssignProcessesToContainers(scan, containers);
+        var processes = scan.Processes.ToFrozenDictionary(p => p.Pid, p => ToProcessInfo(p, containerOfProcess));
+        var namespaces = BuildNamespaces(scan, containers);
+        var list = namespaces.Values
+            .OrderBy(n => n.Type).ThenBy(n => n.Inode)
+            .Select(ToSummary)
+            .ToList();
+
+        return new HostState
+        {
+            Status = new StatusInfo
+            {
+                Docker = new DockerStatus
+                {
+                    Available = docker.Available,
+                    Endpoint = dockerEndpoint,
+                    Version = docker.Version,
+                    ApiVersion = docker.ApiVersion,
+                    Error = docker.Error,
+                },
+                ProcRoot = scan.ProcRoot,
+                ProcessCount = scan.Processes.Count,
+                UnreadableProcessCount = scan.UnreadableProcessCount,
+                NamespaceCount = namespaces.Count,
+                ContainerCount = containers.Count,
+                ScannedAt = scan.ScannedAt,
+                ScanMilliseconds = Math.Round(scan.Duration.TotalMilliseconds, 2),
+            },
+            Containers = containers,
+            Processes = processes,
+            Namespaces = namespaces,
+            NamespaceList = list,
+            StartedAt = startedAt,
+        };
+    }
+
+    /// <summary>
+    /// Sharing is decided from the inodes, not from HostConfig: the host's initial namespace wins, then any other
+    /// container with the same inode, else private.
+    /// </summary>
+    internal static IReadOnlyList<ContainerInfo> BuildContainers(ProcScan scan, DockerState docker)
+    {
+        var processes = scan.Processes.ToDictionary(p => p.Pid);
+        var nsOf = new Dictionary<string, IReadOnlyDictionary<NamespaceType, ulong>>();
+        foreach (var c in docker.Containers)
+        {
+            if (c.Pid is { } pid && processes.TryGetValue(pid, out var p) && p.Namespaces.Count == NamespaceTypes.All.Count)
+            {
+                nsOf[c.Id] = p.Namespaces;
+            }
+        }
+
+        var byInode = new Dictionary<NamespaceKey, List<ContainerRef>>();
+        foreach (var c in docker.Containers)
+        {
+            if (!nsOf.TryGetValue(c.Id, out var ns))
+            {
+                continue;
+            }
+
+            foreach (var (type, inode) in ns)
+            {
+                var key = new NamespaceKey(type, inode);
+                if (!byInode.TryGetValue(key, out var refs))
+                {
+                    byInode[key] = refs = [];
+                }
+
+                refs.Add(new ContainerRef { Id = c.Id, Name = c.Name });
+            }
+        }
+
+        return docker.Containers
+            .OrderBy(c => c.Name, StringComparer.Ordinal)
+            .Select(c => new ContainerInfo
+            {
+                Id = c.Id,
+                Name = c.Name,
+                Image = c.Image,
+                State = c.State,
+                Pid = c.Pid,
+                Created = c.Created,
+                Labels = c.Labels,
+                HostConfig = c.HostConfig,
+                Mounts = c.Mounts,
+                Networks = c.Endpoints,
+                Namespaces = nsOf.TryGetValue(c.Id, out var ns)
+                    ? NamespacesOf(c.Id, ns, scan.InitialNamespaces, byInode)
+                    : null,
+            })
+            .ToList();
+    }
+
+    private static IReadOnlyDictionary<NamespaceType, ContainerNamespace> NamespacesOf(
+        string id,
+        IReadOnlyDictionary<NamespaceType, ulong> ns,
+        IReadOnlyDictionary<NamespaceType, ulong> initial,
+        Dictionary<NamespaceKey, List<ContainerRef>> byInode)
+    {
+        var result = new Dictionary<NamespaceType, ContainerNamespace>();
+        foreach (var type in NamespaceTypes.All)
+        {
+            var inode = ns[type];
+            var others = byInode[new NamespaceKey(type, inode)].Where(r => r.Id != id).OrderBy(r => r.Name, StringComparer.Ordinal).ToList();
+            var sharing = initial.TryGetValue(type, out var init) && init == inode ? Sharing.Host
+                : others.Count > 0 ? Sharing.Shared
+                : Sharing.Private;
+            result[type] = new ContainerNamespace { Inode = inode, Sharing = sharing, SharedWith = others };
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// A process belongs to the container whose init it descends from; failing that (docker exec children hang off
+    /// the shim, not the init) to the container whose private PID namespace it is in.
+    /// </summary>
+    internal static Dictionary<int, ContainerRef> AssignProcessesToContainers(ProcScan scan, IReadOnlyList<ContainerInfo> containers)
+    {
+        var byInit = new Dictionary<int, ContainerRef>();
+        var byPidNs = new Dictionary<ulong, ContainerRef>();
+        foreach (var c in containers)
+        {
+            if (c.Pid is not { } pid || c.Namespaces is null)
+            {
+                continue;
+            }
+
+            var r = new ContainerRef { Id = c.Id, Name = c.Name };
+            byInit[pid] = r;
+            var pidNs = c.Namespaces[NamespaceType.Pid];
+            if (pidNs.Sharing != Sharing.Host)
+            {
+                byPidNs.TryAdd(pidNs.Inode, r);
+            }
+        }
+
+        var parent = scan.Processes.ToDictionary(p => p.Pid, p => p.Ppid);
+        var result = new Dictionary<int, ContainerRef>();
+        foreach (var p in scan.Processes)
+        {
+            var cur = p.Pid;
+            for (var depth = 0; depth < 256 && cur > 1; depth++)
+            {
+                if (byInit.TryGetValue(cur, out var owner))
+                {
+                    result[p.Pid] = owner;
+                    break;
+                }
+
+                if (!parent.TryGetValue(cur, out cur))
+                {
+                    break;
+                }
+            }
+
+            if (!result.ContainsKey(p.Pid) && p.Namespaces.TryGetValue(NamespaceType.Pid, out var ns) && byPidNs.TryGetValue(ns, out var byNs))
+            {
+                result[p.Pid] = byNs;
+            }
+        }
+
+        return result;
+    }
+
+    private static ProcessInfo ToProcessInfo(ProcessRecord p, Dictionary<int, ContainerRef> containerOf) => new()
+    {
+        Pid = p.Pid,
+        Ppid = p.Ppid,
+        NsPids = p.NsPids,
+        Command = p.Command,
+        Name = p.Name,
+        Uid = p.Uid,
+        User = p.User,
+        StartTime = p.StartTime,
+        Namespaces = p.Namespaces,
+        Threads = p.Threads.Select(t => new ThreadNamespaces { Tid = t.Tid, Namespaces = t.Namespaces }).ToList(),
+        Container = containerOf.GetValueOrDefault(p.Pid),
+    };
+
+    internal static Dictionary<NamespaceKey, NamespaceDetail> BuildNamespaces(ProcScan scan, IReadOnlyList<ContainerInfo> containers)
+    {
+        var members = new Dictionary<NamespaceKey, List<NamespaceMember>>();
+        var processCount = new Dictionary<NamespaceKey, int>();
+        void Add(NamespaceKey key, NamespaceMember m)
+        {
+            if (!members.TryGetValue(key, out var list))
+            {
+                members[key] = list = [];
+            }
+
+            list.Add(m);
+        }
+
+        foreach (var p in scan.Processes)
+        {
+            var member = new NamespaceMember
+            {
+                Pid = p.Pid,
+                NsPid = p.NsPids.Count > 0 ? p.NsPids[^1] : p.Pid,
+                Ppid = p.Ppid,
+                Command = p.Command,
+                User = p.User,
+            };
+            foreach (var (type, inode) in p.Namespaces)
+            {
+                var key = new NamespaceKey(type, inode);
+                Add(key, member);
+                processCount[key] = processCount.GetValueOrDefault(key) + 1;
+            }
+
+            foreach (var t in p.Threads)
+            {
+                foreach (var (type, inode) in t.Namespaces)
+                {
+                    Add(new NamespaceKey(type, inode), member with { Tid = t.Tid });
+                }
+            }
+        }
+
+        var containerNames = new Dictionary<NamespaceKey, List<string>>();
+        foreach (var c in containers)
+        {
+            foreach (var (type, ns) in c.Namespaces ?? new Dictionary<NamespaceType, ContainerNamespace>())
+            {
+                var key = new NamespaceKey(type, ns.Inode);
+                if (!containerNames.TryGetValue(key, out var names))
+                {
+                    containerNames[key] = names = [];
+                }
+
+                names.Add(c.Name);
+            }
+        }
+
+        var children = new Dictionary<NamespaceKey, List<NamespaceRef>>();
+        foreach (var ns in scan.Namespaces.Values)
+        {
+            if (ns.OwnerInode is { } owner)
+            {
+                AddChild(new NamespaceKey(NamespaceType.User, owner), new NamespaceRef { Type = ns.Type, Inode = ns.Inode, Relation = "owned" });
+            }
+
+            if (ns.ParentInode is { } parentInode)
+            {
+                AddChild(new NamespaceKey(ns.Type, parentInode), new NamespaceRef { Type = ns.Type, Inode = ns.Inode, Relation = "child" });
+            }
+        }
+
+        void AddChild(NamespaceKey key, NamespaceRef child)
+        {
+            if (!children.TryGetValue(key, out var list))
+            {
+                children[key] = list = [];
+            }
+
+            list.Add(child);
+        }
+
+        var result = new Dictionary<NamespaceKey, NamespaceDetail>();
+        foreach (var (key, record) in scan.Namespaces)
+        {
+            var inNs = members.GetValueOrDefault(key) ?? [];
+            inNs.Sort((a, b) => a.Pid != b.Pid ? a.Pid.CompareTo(b.Pid) : (a.Tid ?? 0).CompareTo(b.Tid ?? 0));
+            var count = processCount.GetValueOrDefault(key);
+            var lowest = inNs.FirstOrDefault(m => m.Tid is null);
+            var kids = children.GetValueOrDefault(key) ?? [];
+            var keptAlive = new List<string>();
+            if (count == 0)
+            {
+                if (inNs.Count > 0) keptAlive.Add("thread");
+                if (record.BindMounts.Count > 0) keptAlive.Add("bind-mount");
+                if (record.OpenDescriptors.Count > 0) keptAlive.Add("fd");
+                if (kids.Any(k => k.Relation == "owned")) keptAlive.Add("owner");
+                if (kids.Any(k => k.Relation == "child")) keptAlive.Add("parent");
+            }
+
+            result[key] = new NamespaceDetail
+            {
+                Type = key.Type,
+                Inode = key.Inode,
+                ProcessCount = count,
+                LowestPid = lowest?.Pid,
+                Command = lowest?.Command,
+                IsInitial = scan.InitialNamespaces.TryGetValue(key.Type, out var init) && init == key.Inode,
+                OwnerInode = record.OwnerInode,
+                ParentInode = record.ParentInode,
+                Containers = containerNames.GetValueOrDefault(key)?.Order(StringComparer.Ordinal).ToList() ?? [],
+                BindMounts = record.BindMounts.Order(StringComparer.Ordinal).ToList(),
+                OpenDescriptors = record.OpenDescriptors.OrderBy(d => d.Pid).ThenBy(d => d.Fd).ToList(),
+                Hidden = count == 0,
+                KeptAliveBy = keptAlive,
+                Processes = inNs,
+                UidMap = record.UidMap,
+                GidMap = record.GidMap,
+                Children = kids.OrderBy(k => k.Type).ThenBy(k => k.Inode).ToList(),
+            };
+        }
+
+        return result;
+    }
+
+    internal static NamespaceSummary ToSummary(NamespaceDetail d) => new()
+    {
+        Type = d.Type,
+        Inode = d.Inode,
+        ProcessCount = d.ProcessCount,
+        LowestPid = d.LowestPid,
+        Command = d.Command,
+        IsInitial = d.IsInitial,
+        OwnerInode = d.OwnerInode,
+        ParentInode = d.ParentInode,
+        Containers = d.Containers,
+        BindMounts = d.BindMounts,
+        OpenDescriptors = d.OpenDescriptors,
+        Hidden = d.Hidden,
+        KeptAliveBy = d.KeptAliveBy,
+    };
+}

@@ -1,0 +1,36 @@
+using Dashboard.Shared.Contracts;
+
+namespace Dashboard.Server.State;
+
+/// <summary>What each namespace type isolates, and the commands a user would type to look at it.</summary>
+internal static class NamespaceCatalog
+{
+    public static string Describe(NamespaceType type) => type switch
+    {
+        NamespaceType.Mnt => "Mount points: the container's own root filesystem and mounts.",
+        NamespaceType.Pid => "Process IDs: the container's processes are numbered from 1 and cannot see the host's.",
+        NamespaceType.Net => "Network stack: interfaces, addresses, routes, ports and firewall rules.",
+        NamespaceType.Uts => "Host name and NIS domain name.",
+        NamespaceType.Ipc => "System V IPC objects and POSIX message queues.",
+        NamespaceType.User => "User and group IDs and capabilities: root inside may map to an unprivileged user outside.",
+        NamespaceType.Cgroup => "The view of the cgroup hierarchy: /proc/self/cgroup appears rooted at the container's cgroup.",
+        NamespaceType.Time => "Offsets of the monotonic and boot-time clocks.",
+        _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
+    };
+
+    /// <summary>A command that shows the namespace's content from the host, as root.</summary>
+    public static string InspectCommand(NamespaceType type, int pid) => type switch
+    {
+        NamespaceType.Mnt => $"nsenter -t {pid} -m findmnt",
+        NamespaceType.Pid => $"nsenter -t {pid} -p -m ps -ef",
+        NamespaceType.Net => $"nsenter -t {pid} -n ip addr",
+        NamespaceType.Uts => $"nsenter -t {pid} -u hostname",
+        NamespaceType.Ipc => $"nsenter -t {pid} -i ipcs",
+        NamespaceType.User => $"cat /proc/{pid}/uid_map /proc/{pid}/gid_map",
+        NamespaceType.Cgroup => $"nsenter -t {pid} -C -m cat /proc/self/cgroup",
+        NamespaceType.Time => $"cat /proc/{pid}/timens_offsets",
+        _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
+    };
+
+    public static string LsnsCommand(NamespaceType type, int pid) => $"lsns -t {type.ToKernelName()} -p {pid}";
+}
