@@ -1,0 +1,72 @@
+using Dashboard.Testing;
+using Microsoft.Playwright;
+
+namespace Dashboard.BrowserTests;
+
+/// <summary>One Chromium (Debian's, never a downloaded one) and one dashboard on a real port per test class.</summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+
+    public KestrelDashboard Dashboard { get; } = new();
+
+    public IBrowser Browser => _browser ?? throw new InvalidOperationException("browser not started");
+
+    /// <summary>Where screenshots go: TestResults/screenshots under the test project's output.</summary>
+    public static string ScreenshotDirectory { get; } = Directory.CreateDirectory(
+        Path.Combine(AppContext.BaseDirectory, "screenshots")).FullName;
+
+    public async ValueTask InitializeAsync()
+    {
+        if (!File.Exists("/usr/bin/chromium"))
+        {
+            return; // each test calls Requirements.Chromium() and reports the reason
+        }
+
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args =
+            [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            ],
+        });
+    }
+
+    /// <summary>A fresh page whose console errors are collected, so a test can assert there were none.</summary>
+    public async Task<(IPage Page, List<string> Errors)> NewPageAsync()
+    {
+        Requirements.Chromium();
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            ViewportSize = new ViewportSize { Width = 1600, Height = 1000 },
+            BaseURL = Dashboard.Address.ToString(),
+        });
+        var page = await context.NewPageAsync();
+        var errors = new List<string>();
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                errors.Add(message.Text);
+            }
+        };
+        page.PageError += (_, error) => errors.Add(error);
+        return (page, errors);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+        await Dashboard.DisposeAsync();
+    }
+}

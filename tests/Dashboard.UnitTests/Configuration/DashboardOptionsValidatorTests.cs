@@ -1,0 +1,54 @@
+using Dashboard.Server.Configuration;
+
+namespace Dashboard.UnitTests.Configuration;
+
+public sealed class DashboardOptionsValidatorTests
+{
+    private readonly DashboardOptionsValidator _validator = new();
+
+    [Fact]
+    public void DefaultsAreValid() => Assert.True(_validator.Validate(null, new DashboardOptions()).Succeeded);
+
+    [Fact]
+    public void EveryProblemIsReportedTogether()
+    {
+        var result = _validator.Validate(null, new DashboardOptions
+        {
+            ProcRoot = "relative/proc",
+            DockerEndpoint = "ftp://docker",
+            DatabasePath = " ",
+            DockerTimeout = TimeSpan.Zero,
+        });
+
+        Assert.True(result.Failed);
+        var failures = result.Failures!.ToList();
+        Assert.Equal(4, failures.Count);
+        Assert.Contains(failures, f => f.Contains("Dashboard:ProcRoot") && f.Contains("absolute"));
+        Assert.Contains(failures, f => f.Contains("Dashboard:DockerEndpoint") && f.Contains("unix:///var/run/docker.sock"));
+        Assert.Contains(failures, f => f.Contains("Dashboard:DatabasePath"));
+        Assert.Contains(failures, f => f.Contains("Dashboard:DockerTimeout") && f.Contains("00:00:05"));
+    }
+
+    [Fact]
+    public void ProcRootMustLookLikeProc()
+    {
+        var dir = Directory.CreateTempSubdirectory("dt-notproc-");
+        try
+        {
+            var result = _validator.Validate(null, new DashboardOptions { ProcRoot = dir.FullName });
+            Assert.Contains("does not look like a proc filesystem", Assert.Single(result.Failures!));
+        }
+        finally
+        {
+            dir.Delete();
+        }
+    }
+
+    [Theory]
+    [InlineData("unix:///var/run/docker.sock")]
+    [InlineData("unix:///proc/1/root/run/docker.sock")]
+    [InlineData("tcp://127.0.0.1:2375")]
+    [InlineData("http://localhost:2375")]
+    public void EndpointSchemesTheClientSpeaks(string endpoint) =>
+        Assert.True(_validator.Validate(null, new DashboardOptions { DockerEndpoint = endpoint }).Succeeded);
+}
