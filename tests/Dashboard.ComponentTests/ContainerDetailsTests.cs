@@ -103,6 +103,17 @@ public sealed class ContainerDetailsTests : DashboardTest
     }
 
     [Fact]
+    public void Says_when_a_running_container_s_namespaces_could_not_be_read()
+    {
+        var web2 = SampleData.Container("web2");
+        Data.Containers[Data.Containers.IndexOf(web2)] = web2 with { Namespaces = null };
+
+        var cut = RenderLoaded("web2");
+
+        Assert.Equal("The namespaces of PID 4188 could not be read (permissions, or the process just exited).", Text(cut, "not-running"));
+    }
+
+    [Fact]
     public void Says_when_no_container_matches()
     {
         var cut = RenderLoaded("nosuch");

@@ -24,6 +24,11 @@ public sealed partial class ContainerDetails : IDisposable
 
     private bool IsRunning => _container?.Pid is not null && _namespaces.Count > 0;
 
+    // A running container whose namespaces are missing means /proc could not be read, not that it stopped.
+    private string NoNamespacesText => _container?.Pid is { } pid
+        ? $"The namespaces of PID {pid} could not be read (permissions, or the process just exited)."
+        : $"{_container?.State}, not running: no namespaces. A container has namespaces only while its processes run.";
+
     private string PidText => _container?.Pid?.ToString(CultureInfo.InvariantCulture) ?? "—";
 
     private string CreatedText => _container?.Created.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? "";
