@@ -1,0 +1,22 @@
+using Dashboard.Client.Model;
+using Dashboard.Shared.Contracts;
+using Microsoft.AspNetCore.Components;
+using MudBlazor;
+
+namespace Dashboard.Client.Components;
+
+/// <summary>A container's namespace of one type as a chip: private, host or shared (with whom); the inode in the tooltip.</summary>
+public sealed partial class SharingChip
+{
+    [Parameter, EditorRequired] public required NamespaceType Type { get; set; }
+    [Parameter, EditorRequired] public required ulong Inode { get; set; }
+    [Parameter, EditorRequired] public required Sharing Sharing { get; set; }
+    [Parameter] public IReadOnlyList<ContainerRef> SharedWith { get; set; } = [];
+    [Parameter] public string? TestId { get; set; }
+
+    private string Label => SharingDisplay.Label(Sharing, SharedWith);
+    private Color ChipColor => SharingDisplay.ChipColor(Sharing);
+    private Variant ChipVariant => SharingDisplay.ChipVariant(Sharing);
+    private string TooltipText => SharingDisplay.Tooltip(Inode, Sharing, SharedWith);
+    private string NamespaceHref => DashboardLinks.Namespace(Type, Inode);
+}

@@ -1,0 +1,87 @@
+using System.Globalization;
+using Dashboard.Client.Model;
+using Dashboard.Client.Services;
+using Dashboard.Shared.Contracts;
+using Microsoft.AspNetCore.Components;
+
+namespace Dashboard.Client.Pages;
+
+/// <summary>One namespace: what keeps it alive, how it relates to others, its processes, and for user namespaces the id maps.</summary>
+public sealed partial class NamespaceDetails : IDisposable
+{
+    private readonly CancellationTokenSource _cts = new();
+    private NamespaceDetail? _namespace;
+    private bool _loading = true;
+    private bool _notFound;
+    private string? _error;
+    private bool _parentIsInitial;
+
+    [Inject] public required IDashboardData Data { get; init; }
+
+    /// <summary>The kernel's name of the type; anything else is a page that does not exist.</summary>
+    [Parameter] public required string Type { get; set; }
+
+    [Parameter] public long Inode { get; set; }
+
+    private string Heading => $"{Type} {Inode}";
+
+    private string Title => $"{Heading} · Namespaces · Namespace Dashboard";
+
+    private string NotFoundText => NamespaceTypes.TryParse(Type, out _)
+        ? $"No {Type} namespace has inode {Inode} (any more). Namespaces disappear when their last process exits."
+        : $"“{Type}” is not a namespace type. The types are {string.Join(", ", NamespaceTypes.All.Select(t => t.ToKernelName()))}.";
+
+    // Outside ids of a user namespace whose parent is the initial one are the host's; the initial one has no parent.
+    private bool ParentIsHost => _namespace?.ParentInode is null || _parentIsInitial;
+
+    private string DescriptorsText => _namespace is { } ns
+        ? string.Join(", ", ns.OpenDescriptors.Select(d => string.Create(CultureInfo.InvariantCulture, $"{d.Pid}/{d.Fd}")))
+        : "";
+
+    private string KeptAliveText => _namespace is { } ns
+        ? ns.Hidden ? string.Join(", ", NamespaceDisplay.KeptAliveReasons(ns)) : "its processes"
+        : "";
+
+    protected override async Task OnParametersSetAsync()
+    {
+        _loading = true;
+        _notFound = false;
+        _error = null;
+        _namespace = null;
+        _parentIsInitial = false;
+        if (!NamespaceTypes.TryParse(Type, out var type) || Inode < 0)
+        {
+            _notFound = true;
+            _loading = false;
+            return;
+        }
+
+        try
+        {
+            _namespace = await Data.GetNamespaceAsync(type, (ulong)Inode, _cts.Token);
+            _notFound = _namespace is null;
+            if (_namespace is { Type: NamespaceType.User, ParentInode: { } parent })
+            {
+                var parentNs = await Data.GetNamespaceAsync(NamespaceType.User, parent, _cts.Token);
+                _parentIsInitial = parentNs?.IsInitial ?? false;
+            }
+        }
+        catch (Exception ex) when (ApiErrors.IsLoadFailure(ex, _cts.Token))
+        {
+            _error = ApiErrors.Describe($"{Type} namespace {Inode}", ex);
+        }
+        finally
+        {
+            _loading = false;
+        }
+    }
+
+    private static string ProcessTestId(NamespaceMember member) =>
+        member.Tid is { } tid ? $"process-{member.Pid}-{tid}" : $"process-{member.Pid}";
+
+    public void Dispose()
+    {
+        _cts.Cancel();
+        _cts.Dispose();
+    }
+}

@@ -1,0 +1,123 @@
+using Dashboard.Client.Pages;
+using Dashboard.ComponentTests.Fakes;
+using MudBlazor;
+
+namespace Dashboard.ComponentTests;
+
+public sealed class ContainersTests : DashboardTest
+{
+    private IRenderedComponent<Containers> RenderLoaded()
+    {
+        var cut = RenderPage<Containers>();
+        cut.WaitForState(() => cut.FindAll("[data-testid^=container-row-]").Count > 0);
+        return cut;
+    }
+
+    private static string Cell(IRenderedComponent<Containers> cut, string testId) =>
+        cut.Find($"[data-testid='{testId}']").TextContent.Trim();
+
+    private static IReadOnlyList<string> RowNames(IRenderedComponent<Containers> cut) =>
+        cut.FindAll("[data-testid^=container-row-]").Select(r => r.GetAttribute("data-testid")!["container-row-".Length..]).ToList();
+
+    [Fact]
+    public void Lists_every_container_by_name_with_a_link_state_and_pid()
+    {
+        var cut = RenderLoaded();
+
+        Assert.Equal(["old-job", "pidtool", "remapped", "web1", "web1-debug", "web2"], RowNames(cut));
+        Assert.Equal("containers/web1", cut.Find("[data-testid=container-link-web1]").GetAttribute("href"));
+        Assert.Equal("running", Cell(cut, "state-web1"));
+        Assert.Contains("mud-chip-color-success", cut.Find("[data-testid=state-web1]").ClassName);
+        Assert.Equal("exited", Cell(cut, "state-old-job"));
+        Assert.Contains("mud-chip-color-default", cut.Find("[data-testid=state-old-job]").ClassName);
+        Assert.Equal("4121", Cell(cut, "pid-web1"));
+    }
+
+    [Fact]
+    public void Shows_the_sharing_of_each_namespace_type_at_a_glance()
+    {
+        var cut = RenderLoaded();
+
+        Assert.Equal("shared: web1-debug", Cell(cut, "ns-net-web1"));
+        Assert.Equal("shared: web1", Cell(cut, "ns-net-web1-debug"));
+        Assert.Equal("private", Cell(cut, "ns-net-web2"));
+        Assert.Equal("private", Cell(cut, "ns-pid-web1"));
+        Assert.Equal("host", Cell(cut, "ns-pid-pidtool"));
+        Assert.Equal("host", Cell(cut, "ns-cgroup-web1"));
+        Assert.Equal("private", Cell(cut, "ns-cgroup-web2"));
+        Assert.Equal("private", Cell(cut, "ns-user-remapped"));
+
+        Assert.Contains("mud-chip-color-warning", cut.Find("[data-testid=ns-pid-pidtool] .mud-chip").ClassName);
+        Assert.Contains("mud-chip-color-info", cut.Find("[data-testid=ns-net-web1] .mud-chip").ClassName);
+        Assert.Contains("mud-chip-outlined", cut.Find("[data-testid=ns-net-web2] .mud-chip").ClassName);
+    }
+
+    [Fact]
+    public void Puts_the_inode_in_the_tooltip_and_links_the_chip_to_the_namespace()
+    {
+        var cut = RenderLoaded();
+
+        Assert.Contains(cut.FindComponents<MudTooltip>(), t => t.Instance.Text == $"inode {SampleData.Web1Net}");
+        Assert.Equal($"namespaces/net/{SampleData.Web1Net}", cut.Find("[data-testid=ns-net-web1] a").GetAttribute("href"));
+    }
+
+    [Fact]
+    public void Shows_a_dash_for_every_namespace_of_a_stopped_container()
+    {
+        var cut = RenderLoaded();
+
+        foreach (var type in NamespaceTypes.All)
+        {
+            Assert.Equal("—", Cell(cut, $"ns-{type.ToKernelName()}-old-job"));
+        }
+    }
+
+    [Fact]
+    public void Filters_by_image_and_by_id_prefix()
+    {
+        var cut = RenderLoaded();
+        var input = cut.FindComponent<MudTextField<string>>();
+
+        input.Find("input").Input("nginx");
+        cut.WaitForAssertion(() => Assert.Equal(["web1", "web2"], RowNames(cut)));
+
+        input.Find("input").Input("5a5a0b");
+        cut.WaitForAssertion(() => Assert.Equal(["pidtool"], RowNames(cut)));
+        Assert.Equal("1 of 6 containers", Cell(cut, "container-count"));
+    }
+
+    [Fact]
+    public void Running_only_hides_the_stopped_container()
+    {
+        var cut = RenderLoaded();
+
+        cut.FindComponent<MudSwitch<bool>>().Find("input").Change(true);
+
+        cut.WaitForAssertion(() => Assert.DoesNotContain("old-job", RowNames(cut)));
+        Assert.Equal(5, RowNames(cut).Count);
+    }
+
+    [Fact]
+    public void Shows_loading_until_the_data_arrives()
+    {
+        Data.Gate = new TaskCompletionSource();
+
+        var cut = RenderPage<Containers>();
+        Assert.NotNull(cut.Find("[data-testid=loading]"));
+
+        Data.Gate.SetResult();
+        cut.WaitForState(() => cut.FindAll("[data-testid^=container-row-]").Count == 6);
+        Assert.Empty(cut.FindAll("[data-testid=loading]"));
+    }
+
+    [Fact]
+    public void Shows_an_alert_when_the_api_fails()
+    {
+        Data.Failure = new HttpRequestException("Response status code does not indicate success: 502 (Bad Gateway).", null, System.Net.HttpStatusCode.BadGateway);
+
+        var cut = RenderPage<Containers>();
+
+        cut.WaitForAssertion(() => Assert.Equal("Could not load the containers: the server answered 502 BadGateway.", Cell(cut, "load-error")));
+        Assert.Empty(cut.FindAll("[data-testid^=container-row-]"));
+    }
+}

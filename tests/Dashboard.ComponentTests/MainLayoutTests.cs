@@ -1,0 +1,28 @@
+using Dashboard.Client.Layout;
+using Microsoft.AspNetCore.Components;
+
+namespace Dashboard.ComponentTests;
+
+public sealed class MainLayoutTests : DashboardTest
+{
+    private IRenderedComponent<MainLayout> RenderLayout() =>
+        Context.Render<MainLayout>(p => p.Add(x => x.Body, (RenderFragment)(b => b.AddMarkupContent(0, "<p id=\"body\">page</p>"))));
+
+    [Fact]
+    public void Navigates_to_containers_and_namespaces_and_renders_the_page()
+    {
+        var cut = RenderLayout();
+
+        var links = cut.FindAll(".mud-navmenu a").Select(a => (a.TextContent.Trim(), a.GetAttribute("href"))).ToList();
+        Assert.Equal([("Containers", "containers"), ("Namespaces", "namespaces")], links);
+        Assert.Equal("page", cut.Find("#body").TextContent);
+    }
+
+    [Fact]
+    public void Shows_the_status_in_the_app_bar()
+    {
+        var cut = RenderLayout();
+
+        cut.WaitForAssertion(() => Assert.Equal("Docker 20.10.24", cut.Find(".mud-appbar [data-testid=status-docker]").TextContent.Trim()));
+    }
+}
