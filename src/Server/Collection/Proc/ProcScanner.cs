@@ -13,7 +13,6 @@ namespace Dashboard.Server.Collection.Proc;
 /// </summary>
 internal sealed class ProcScanner
 {
-    private const int Esrch = 3;
     // Enough ways to reopen a namespace that one survives the processes exiting meanwhile, without keeping them all.
     private const int MaxOpenCandidates = 4;
 
@@ -154,29 +153,35 @@ internal sealed class ProcScanner
     }
 
     /// <summary>Reads the eight ns links of a process or task directory.</summary>
-    private static Outcome ReadNamespaceLinks(string dir, Dictionary<NamespaceType, ulong> into)
+    private Outcome ReadNamespaceLinks(string dir, Dictionary<NamespaceType, ulong> into)
     {
         for (var i = 0; i < s_nsLinkNames.Length; i++)
         {
-            try
+            var target = ProcLink.Read(Path.Join(dir, s_nsLinkNames[i]), out var errno);
+            if (target is null)
             {
-                var target = new FileInfo(Path.Join(dir, s_nsLinkNames[i])).LinkTarget;
-                if (target is not null && ProcParsers.TryParseNamespaceLink(target, out var key) && key.Type == NamespaceTypes.All[i])
+                if (ProcLink.IsDenied(errno))
                 {
-                    into[key.Type] = key.Inode;
+                    return Outcome.Denied;
                 }
+
+                if (errno == ProcLink.Esrch)
+                {
+                    return Outcome.Gone;
+                }
+
+                // ENOENT on one link is a type this kernel lacks; on all of them, a process that exited or a zombie.
+                if (errno != ProcLink.Enoent)
+                {
+                    _logger.LogDebug("readlink {Dir}/{Link} failed with errno {Errno}", dir, s_nsLinkNames[i], errno);
+                }
+
+                continue;
             }
-            catch (UnauthorizedAccessException)
+
+            if (ProcParsers.TryParseNamespaceLink(target, out var key) && key.Type == NamespaceTypes.All[i])
             {
-                return Outcome.Denied;
-            }
-            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-            {
-                // One missing link is a type this kernel lacks; all missing is a process that exited or a zombie.
-            }
-            catch (IOException e) when (e.HResult == Esrch)
-            {
-                return Outcome.Gone;
+                into[key.Type] = key.Inode;
             }
         }
 
@@ -263,7 +268,7 @@ internal sealed class ProcScanner
                 {
                     // The mount point is as seen from that process's root, which /proc/<pid>/root reaches from here.
                     var path = Path.Join(dir, "root") + mount.MountPoint;
-                    var key = mount.Key ?? IdentifyByOpening(path);
+                    var key = mount.Key ?? NsIoctl.Identify(path);
                     if (key is null)
                     {
                         _logger.LogDebug("nsfs mount {MountPoint} of process {Pid} could not be identified", mount.MountPoint, process.Pid);
@@ -286,6 +291,7 @@ internal sealed class ProcScanner
 
     private void FindOpenDescriptors(List<ProcessRecord> processes, Dictionary<NamespaceKey, KnownNamespace> known)
     {
+        var mountPoints = known.Values.SelectMany(n => n.Record.BindMounts).ToHashSet(StringComparer.Ordinal);
         foreach (var process in processes)
         {
             var fdDir = Path.Join(_procRoot, process.Pid.ToString(CultureInfo.InvariantCulture), "fd");
@@ -301,20 +307,24 @@ internal sealed class ProcScanner
 
             foreach (var entry in entries)
             {
-                string? target;
-                try
-                {
-                    target = new FileInfo(entry).LinkTarget;
-                }
-                catch (Exception e) when (IsGone(e) || e is UnauthorizedAccessException)
+                // Any failure here is a descriptor closed meanwhile or a process we may not look into: skip it.
+                var target = ProcLink.Read(entry, out _);
+                if (target is null || !int.TryParse(Path.GetFileName(entry.AsSpan()), NumberStyles.None, CultureInfo.InvariantCulture, out var fd))
                 {
                     continue;
                 }
 
-                if (target is null || !ProcParsers.TryParseNamespaceLink(target, out var key)
-                    || !int.TryParse(Path.GetFileName(entry.AsSpan()), NumberStyles.None, CultureInfo.InvariantCulture, out var fd))
+                NamespaceKey key;
+                if (!ProcParsers.TryParseNamespaceLink(target, out key))
                 {
-                    continue;
+                    // An fd opened through a bind mount reads as the mount point, or "/" once it is unmounted: only
+                    // those few are worth opening to ask the kernel what they are.
+                    if ((target != "/" && !mountPoints.Contains(target)) || NsIoctl.Identify(entry) is not { } identified)
+                    {
+                        continue;
+                    }
+
+                    key = identified;
                 }
 
                 var ns = Register(known, key);
@@ -430,7 +440,7 @@ internal sealed class ProcScanner
                     var uidMap = ProcParsers.ParseIdMap(ReadText(Path.Join(dir, "uid_map")));
                     var gidMap = ProcParsers.ParseIdMap(ReadText(Path.Join(dir, "gid_map")));
                     // The PID may have been reused by a process in another user namespace since its link was read.
-                    if (new FileInfo(Path.Join(dir, "ns/user")).LinkTarget != ns.Record.Key.ToString())
+                    if (ProcLink.Read(Path.Join(dir, "ns/user"), out _) != ns.Record.Key.ToString())
                     {
                         continue;
                     }
@@ -467,25 +477,6 @@ internal sealed class ProcScanner
         }
 
         return -1;
-    }
-
-    /// <summary>For nsfs mounts whose root field does not name the namespace (older kernels): ask the fd itself.</summary>
-    private static NamespaceKey? IdentifyByOpening(string path)
-    {
-        var fd = NsIoctl.Open(path, out _);
-        if (fd < 0)
-        {
-            return null;
-        }
-
-        try
-        {
-            return NsIoctl.KeyOf(fd);
-        }
-        finally
-        {
-            NsIoctl.Close(fd);
-        }
     }
 
     private static KnownNamespace Register(Dictionary<NamespaceKey, KnownNamespace> known, NamespaceKey key)
@@ -557,7 +548,7 @@ internal sealed class ProcScanner
     }
 
     private static bool IsGone(Exception e) =>
-        e is FileNotFoundException or DirectoryNotFoundException || (e is IOException && e.HResult == Esrch);
+        e is FileNotFoundException or DirectoryNotFoundException || (e is IOException && e.HResult == ProcLink.Esrch);
 
     private enum Outcome
     {
