@@ -54,15 +54,28 @@ internal sealed class ProcScanner
         }
 
         processes.Sort((a, b) => a.Pid.CompareTo(b.Pid));
+        var processesDone = stopwatch.Elapsed;
 
         FindBindMounts(processes, known);
+        var mountsDone = stopwatch.Elapsed;
         if (ScanOpenDescriptors)
         {
             FindOpenDescriptors(processes, known);
         }
 
+        var descriptorsDone = stopwatch.Elapsed;
         ResolveOwnersAndParents(known);
+        var ioctlsDone = stopwatch.Elapsed;
         ReadIdMaps(known);
+
+        // Phase timings, to see what a slow scan spends its time on (the fd pass is the one that grows with load).
+        _logger.LogDebug(
+            "Scan phases in ms: processes {Processes:F1}, bind mounts {Mounts:F1}, fds {Fds:F1}, ioctls {Ioctls:F1}, id maps {Maps:F1}",
+            processesDone.TotalMilliseconds,
+            (mountsDone - processesDone).TotalMilliseconds,
+            (descriptorsDone - mountsDone).TotalMilliseconds,
+            (ioctlsDone - descriptorsDone).TotalMilliseconds,
+            (stopwatch.Elapsed - ioctlsDone).TotalMilliseconds);
 
         var initial = (processes.Find(p => p.Pid == 2) ?? processes.Find(p => p.Pid == 1))?.Namespaces
             ?? new Dictionary<NamespaceType, ulong>();
