@@ -1,0 +1,96 @@
+using Dashboard.Testing;
+using Microsoft.Playwright;
+
+namespace Dashboard.BrowserTests;
+
+/// <summary>
+/// The pages in Chromium against the running server, the real engine and the real /proc: what the user sees must
+/// equal what the kernel says.
+/// </summary>
+public sealed class PagesTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+{
+    private static readonly string[] Types = ["mnt", "pid", "net", "uts", "ipc", "user", "cgroup", "time"];
+
+    [Fact]
+    public async Task ContainersPageShowsTheTutorialContainersAndTheirSharing()
+    {
+        var (page, errors) = await fixture.NewPageAsync();
+        await using var docker = await DockerScope.CreateAsync();
+        var network = await docker.CreateNetworkAsync("mynetwork");
+        var web1 = await docker.RunAsync("web1", ["--network", network]);
+        var web2 = await docker.RunAsync("web2", ["--network", network]);
+        var joiner = await docker.RunAsync("joiner", ["--network", $"container:{web1}"]);
+
+        await page.GotoAsync("/containers");
+        try { await Assertions.Expect(page.GetByTestId($"container-row-{web1}")).ToBeVisibleAsync(); }
+        catch { await page.ScreenshotAsync(new PageScreenshotOptions { Path = "/tmp/fail.png" }); Console.WriteLine(string.Join("\n", errors)); throw; }
+        await Assertions.Expect(page.GetByTestId($"container-row-{web2}")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId($"pid-{web1}")).ToHaveTextAsync((await docker.PidAsync(web1)).ToString());
+        await Assertions.Expect(page.GetByTestId($"state-{web2}")).ToHaveTextAsync("running");
+
+        await Assertions.Expect(page.GetByTestId($"ns-net-{web2}")).ToHaveTextAsync("private");
+        await Assertions.Expect(page.GetByTestId($"ns-user-{web2}")).ToHaveTextAsync("host");
+        await Assertions.Expect(page.GetByTestId($"ns-net-{web1}")).ToContainTextAsync(joiner);
+        await Assertions.Expect(page.GetByTestId($"ns-net-{joiner}")).ToContainTextAsync(web1);
+        await Assertions.Expect(page.GetByTestId($"ns-pid-{joiner}")).ToHaveTextAsync("private");
+
+        // Show just this test's containers for the README's picture.
+        await page.GetByTestId("container-filter").Locator("input").FillAsync(docker.Prefix);
+        await Assertions.Expect(page.GetByTestId("container-count")).ToContainTextAsync("3");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "containers.png") });
+
+        // The detail page: the tutorial's eight rows, with the inodes readlink gives.
+        await page.GetByTestId($"container-link-{web1}").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("ns-row-time")).ToBeVisibleAsync();
+        var pid = await docker.PidAsync(web1);
+        foreach (var type in Types)
+        {
+            await Assertions.Expect(page.GetByTestId($"ns-inode-{type}")).ToHaveTextAsync((await Shell.ReadlinkNsAsync(pid, type)).ToString());
+        }
+
+        await Assertions.Expect(page.GetByTestId("ns-command-net")).ToContainTextAsync($"nsenter -t {pid} -n ip addr");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "container-details.png"), FullPage = true });
+
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task NamespacesPageShowsContainerNamespacesAndHiddenOnes()
+    {
+        Requirements.Root();
+        var (page, errors) = await fixture.NewPageAsync();
+        await using var docker = await DockerScope.CreateAsync();
+        var web1 = await docker.RunAsync("web1");
+        var pid = await docker.PidAsync(web1);
+        var netInode = await Shell.ReadlinkNsAsync(pid, "net");
+        var netns = docker.Name("netns");
+        await Shell.RunAsync("ip", "netns", "add", netns);
+        try
+        {
+            var hiddenInode = ulong.Parse((await Shell.RunAsync("stat", "-L", "-c", "%i", $"/run/netns/{netns}")).Out);
+
+            await page.GotoAsync("/namespaces?type=net");
+            await Assertions.Expect(page.GetByTestId($"ns-row-net-{netInode}")).ToBeVisibleAsync();
+            await Assertions.Expect(page.GetByTestId($"ns-containers-{netInode}")).ToContainTextAsync(web1);
+            await Assertions.Expect(page.GetByTestId($"ns-flags-{hiddenInode}")).ToContainTextAsync("hidden");
+            await Assertions.Expect(page.GetByTestId($"ns-row-net-{hiddenInode}")).ToContainTextAsync($"/run/netns/{netns}");
+            // Only net namespaces are listed under the type filter.
+            Assert.Equal(0, await page.Locator("[data-testid^='ns-row-']:not([data-testid^='ns-row-net-'])").CountAsync());
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "namespaces.png") });
+
+            // Search by the container's name narrows to its namespaces of this type.
+            await page.GetByTestId("namespace-filter").Locator("input").FillAsync(web1);
+            await Assertions.Expect(page.Locator("[data-testid^='ns-row-']")).ToHaveCountAsync(1);
+
+            await page.GotoAsync($"/namespaces/net/{netInode}");
+            await Assertions.Expect(page.GetByTestId("processes")).ToContainTextAsync(pid.ToString());
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "namespace-details.png"), FullPage = true });
+        }
+        finally
+        {
+            await Shell.RunAsync("ip", ["netns", "delete", netns], check: false);
+        }
+
+        Assert.Empty(errors);
+    }
+}
