@@ -49,6 +49,7 @@ public static class DashboardHostExtensions
             app.UseWebAssemblyDebugging();
         }
 
+        ListenAddressCheck.WarnWhenExposed(app);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAntiforgery();

@@ -19,6 +19,9 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
+        // The first load of a Debug WebAssembly app fetches some 200 files; on a busy 2-core machine that takes seconds.
+        Assertions.SetDefaultExpectTimeout(30_000);
+
         if (!File.Exists("/usr/bin/chromium"))
         {
             return; // each test calls Requirements.Chromium() and reports the reason
@@ -57,6 +60,14 @@ public sealed class BrowserFixture : IAsyncLifetime
         };
         page.PageError += (_, error) => errors.Add(error);
         return (page, errors);
+    }
+
+    /// <summary>Loads a page and waits until the WebAssembly app has started and shown the status bar.</summary>
+    public async Task OpenAsync(IPage page, string url)
+    {
+        await page.GotoAsync(url);
+        // Booting the runtime is the slow part, and CI runs other test assemblies beside this one.
+        await Assertions.Expect(page.GetByTestId("status")).ToBeVisibleAsync(new() { Timeout = 120_000 });
     }
 
     public async ValueTask DisposeAsync()

@@ -21,9 +21,8 @@ public sealed class PagesTests(BrowserFixture fixture) : IClassFixture<BrowserFi
         var web2 = await docker.RunAsync("web2", ["--network", network]);
         var joiner = await docker.RunAsync("joiner", ["--network", $"container:{web1}"]);
 
-        await page.GotoAsync("/containers");
-        try { await Assertions.Expect(page.GetByTestId($"container-row-{web1}")).ToBeVisibleAsync(); }
-        catch { await page.ScreenshotAsync(new PageScreenshotOptions { Path = "/tmp/fail.png" }); Console.WriteLine(string.Join("\n", errors)); throw; }
+        await fixture.OpenAsync(page, "/containers");
+        await Assertions.Expect(page.GetByTestId($"container-row-{web1}")).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByTestId($"container-row-{web2}")).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByTestId($"pid-{web1}")).ToHaveTextAsync((await docker.PidAsync(web1)).ToString());
         await Assertions.Expect(page.GetByTestId($"state-{web2}")).ToHaveTextAsync("running");
@@ -35,7 +34,7 @@ public sealed class PagesTests(BrowserFixture fixture) : IClassFixture<BrowserFi
         await Assertions.Expect(page.GetByTestId($"ns-pid-{joiner}")).ToHaveTextAsync("private");
 
         // Show just this test's containers for the README's picture.
-        await page.GetByTestId("container-filter").Locator("input").FillAsync(docker.Prefix);
+        await page.GetByTestId("container-filter").FillAsync(docker.Prefix);
         await Assertions.Expect(page.GetByTestId("container-count")).ToContainTextAsync("3");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "containers.png") });
 
@@ -69,7 +68,7 @@ public sealed class PagesTests(BrowserFixture fixture) : IClassFixture<BrowserFi
         {
             var hiddenInode = ulong.Parse((await Shell.RunAsync("stat", "-L", "-c", "%i", $"/run/netns/{netns}")).Out);
 
-            await page.GotoAsync("/namespaces?type=net");
+            await fixture.OpenAsync(page, "/namespaces?type=net");
             await Assertions.Expect(page.GetByTestId($"ns-row-net-{netInode}")).ToBeVisibleAsync();
             await Assertions.Expect(page.GetByTestId($"ns-containers-{netInode}")).ToContainTextAsync(web1);
             await Assertions.Expect(page.GetByTestId($"ns-flags-{hiddenInode}")).ToContainTextAsync("hidden");
@@ -79,10 +78,10 @@ public sealed class PagesTests(BrowserFixture fixture) : IClassFixture<BrowserFi
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "namespaces.png") });
 
             // Search by the container's name narrows to its namespaces of this type.
-            await page.GetByTestId("namespace-filter").Locator("input").FillAsync(web1);
+            await page.GetByTestId("namespace-filter").FillAsync(web1);
             await Assertions.Expect(page.Locator("[data-testid^='ns-row-']")).ToHaveCountAsync(1);
 
-            await page.GotoAsync($"/namespaces/net/{netInode}");
+            await fixture.OpenAsync(page, $"/namespaces/net/{netInode}");
             await Assertions.Expect(page.GetByTestId("processes")).ToContainTextAsync(pid.ToString());
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "namespace-details.png"), FullPage = true });
         }

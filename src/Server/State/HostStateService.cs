@@ -24,7 +24,6 @@ internal sealed class HostStateService(
     private readonly Lock _lock = new();
     private HostState? _latest;
     private Task<HostState>? _running;
-    private long _runningStartedAt;
 
     public async Task<HostState> GetCurrentAsync(CancellationToken cancellationToken)
     {
@@ -41,8 +40,7 @@ internal sealed class HostStateService(
 
                 if (_running is null || _running.IsCompleted)
                 {
-                    _runningStartedAt = Stopwatch.GetTimestamp();
-                    _running = CollectAsync(_runningStartedAt);
+                    _running = CollectAsync(Stopwatch.GetTimestamp());
                 }
 
                 wait = _running;

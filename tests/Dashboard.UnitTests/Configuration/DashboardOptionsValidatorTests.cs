@@ -52,3 +52,19 @@ public sealed class DashboardOptionsValidatorTests
     public void EndpointSchemesTheClientSpeaks(string endpoint) =>
         Assert.True(_validator.Validate(null, new DashboardOptions { DockerEndpoint = endpoint }).Succeeded);
 }
+
+public sealed class ListenAddressCheckTests
+{
+    [Theory]
+    [InlineData("http://127.0.0.1:5080", true)]
+    [InlineData("http://127.0.0.2:5080", true)]
+    [InlineData("http://localhost:5080", true)]
+    [InlineData("http://[::1]:5080", true)]
+    [InlineData("http://0.0.0.0:8080", false)]
+    [InlineData("http://[::]:8080", false)]
+    [InlineData("http://+:8080", false)]
+    [InlineData("http://*:8080", false)]
+    [InlineData("http://192.168.1.10:8080", false)]
+    public void LoopbackIsToldApart(string address, bool loopback) =>
+        Assert.Equal(loopback, Dashboard.Server.Configuration.ListenAddressCheck.IsLoopback(address));
+}

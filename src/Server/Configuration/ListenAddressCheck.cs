@@ -1,0 +1,38 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace Dashboard.Server.Configuration;
+
+/// <summary>
+/// The dashboard sees the whole host. Until access tokens exist it must not be reachable from other machines
+/// unnoticed: listening beyond loopback is logged as a warning at start.
+/// </summary>
+internal static partial class ListenAddressCheck
+{
+    public static void WarnWhenExposed(WebApplication app)
+    {
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+            var exposed = addresses.Where(a => !IsLoopback(a)).ToList();
+            if (exposed.Count > 0)
+            {
+                LogExposed(app.Logger, string.Join(", ", exposed));
+            }
+        });
+    }
+
+    internal static bool IsLoopback(string address)
+    {
+        if (!Uri.TryCreate(address.Replace("://+", "://any").Replace("://*", "://any"), UriKind.Absolute, out var uri))
+        {
+            return false;
+        }
+
+        return uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Listening beyond loopback on {Addresses} WITHOUT an access token: anyone who can reach it sees every process and namespace of this host. Bind to 127.0.0.1 or put it behind authentication.")]
+    private static partial void LogExposed(ILogger logger, string addresses);
+}
