@@ -8,8 +8,12 @@ public sealed class BrowserFixture : IAsyncLifetime
 {
     private IPlaywright? _playwright;
     private IBrowser? _browser;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _log = new();
 
-    public KestrelDashboard Dashboard { get; } = new();
+    private BrowserNetworkNamespace? _netns;
+    private KestrelDashboard? _dashboard;
+
+    public KestrelDashboard Dashboard => _dashboard ?? throw new InvalidOperationException("dashboard not started");
 
     public IBrowser Browser => _browser ?? throw new InvalidOperationException("browser not started");
 
@@ -22,15 +26,17 @@ public sealed class BrowserFixture : IAsyncLifetime
         // The first load of a Debug WebAssembly app fetches some 200 files; on a busy 2-core machine that takes seconds.
         Assertions.SetDefaultExpectTimeout(30_000);
 
-        if (!File.Exists("/usr/bin/chromium"))
+        if (!File.Exists("/usr/bin/chromium") || Environment.UserName != "root")
         {
-            return; // each test calls Requirements.Chromium() and reports the reason
+            return; // each test calls Requirements.Chromium() and Requirements.Root() and reports the reason
         }
 
+        _netns = await BrowserNetworkNamespace.CreateAsync();
+        _dashboard = new KestrelDashboard(_netns.Listen());
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
-            ExecutablePath = "/usr/bin/chromium",
+            ExecutablePath = _netns.ChromiumLauncher,
             Headless = true,
             Args =
             [
@@ -44,6 +50,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     public async Task<(IPage Page, List<string> Errors)> NewPageAsync()
     {
         Requirements.Chromium();
+        Requirements.Root(); // the browser runs in a network namespace of its own
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             ViewportSize = new ViewportSize { Width = 1600, Height = 1000 },
@@ -51,8 +58,17 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
         var page = await context.NewPageAsync();
         var errors = new List<string>();
+        page.RequestFailed += (_, request) => _log.Enqueue($"request failed: {request.Method} {request.Url} {request.Failure}");
+        page.Response += (_, response) =>
+        {
+            if (response.Status >= 400)
+            {
+                _log.Enqueue($"{response.Status} {response.Request.Method} {response.Url}");
+            }
+        };
         page.Console += (_, message) =>
         {
+            _log.Enqueue($"console {message.Type}: {message.Text}");
             if (message.Type == "error")
             {
                 errors.Add(message.Text);
@@ -66,8 +82,19 @@ public sealed class BrowserFixture : IAsyncLifetime
     public async Task OpenAsync(IPage page, string url)
     {
         await page.GotoAsync(url);
-        // Booting the runtime is the slow part, and CI runs other test assemblies beside this one.
-        await Assertions.Expect(page.GetByTestId("status")).ToBeVisibleAsync(new() { Timeout = 120_000 });
+        try
+        {
+            // Booting the runtime is the slow part, and CI runs other test assemblies beside this one.
+            await Assertions.Expect(page.GetByTestId("status")).ToBeVisibleAsync(new() { Timeout = 120_000 });
+        }
+        catch (PlaywrightException e)
+        {
+            var shot = Path.Combine(ScreenshotDirectory, $"failed-{DateTime.UtcNow:HHmmss}.png");
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = shot, FullPage = true });
+            var body = await page.Locator("body").InnerTextAsync();
+            throw new InvalidOperationException(
+                $"{url} did not finish loading ({e.Message.Split('\n')[0]}). Screenshot: {shot}\nPage text: {body}\nBrowser log:\n{string.Join('\n', _log.TakeLast(40))}", e);
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -78,6 +105,14 @@ public sealed class BrowserFixture : IAsyncLifetime
         }
 
         _playwright?.Dispose();
-        await Dashboard.DisposeAsync();
+        if (_dashboard is not null)
+        {
+            await _dashboard.DisposeAsync();
+        }
+
+        if (_netns is not null)
+        {
+            await _netns.DisposeAsync();
+        }
     }
 }

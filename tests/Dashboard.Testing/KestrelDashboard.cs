@@ -1,22 +1,22 @@
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
+using System.Net;
+using System.Net.Sockets;
 
 namespace Dashboard.Testing;
 
-/// <summary>The dashboard on a real loopback port, so that a real browser can load it.</summary>
+/// <summary>The dashboard on a real socket, so that a real browser can load it.</summary>
 public sealed class KestrelDashboard : DashboardFactory
 {
     private readonly Lazy<Uri> _address;
 
-    public KestrelDashboard()
+    /// <summary>Serves on <paramref name="socket"/>, a listening socket that may live in another network namespace.</summary>
+    public KestrelDashboard(Socket socket)
     {
-        UseKestrel(0);
+        UseKestrel(options => options.ListenHandle((ulong)socket.SafeHandle.DangerousGetHandle()));
+        var port = ((IPEndPoint)socket.LocalEndPoint!).Port;
         _address = new Lazy<Uri>(() =>
         {
             StartServer();
-            var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
-            return new Uri(addresses.First().Replace("[::]", "127.0.0.1").Replace("0.0.0.0", "127.0.0.1"));
+            return new Uri($"http://127.0.0.1:{port}/");
         });
     }
 
