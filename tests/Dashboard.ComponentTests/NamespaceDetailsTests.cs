@@ -46,6 +46,7 @@ public sealed class NamespaceDetailsTests : DashboardTest
         Assert.Equal("hidden", Text(cut, "hidden"));
         Assert.Equal("/run/netns/x", Text(cut, "bind-mounts"));
         Assert.Equal("bind-mount /run/netns/x", Text(cut, "kept-alive"));
+        Assert.Equal("none", Text(cut, "descriptors"));
         Assert.Equal("No process is in this namespace.", Text(cut, "no-processes"));
         Assert.Empty(cut.FindAll("[data-testid=uid-map]"));
     }

@@ -34,9 +34,11 @@ public sealed partial class NamespaceDetails : IDisposable
     // Outside ids of a user namespace whose parent is the initial one are the host's; the initial one has no parent.
     private bool ParentIsHost => _namespace?.ParentInode is null || _parentIsInitial;
 
-    private string DescriptorsText => _namespace is { } ns
+    private string DescriptorsText => _namespace is { OpenDescriptors.Count: > 0 } ns
         ? string.Join(", ", ns.OpenDescriptors.Select(d => string.Create(CultureInfo.InvariantCulture, $"{d.Pid}/{d.Fd}")))
-        : "";
+        : "none";
+
+    private string BindMountsText => _namespace is { BindMounts.Count: > 0 } ns ? string.Join(", ", ns.BindMounts) : "none";
 
     private string KeptAliveText => _namespace is { } ns
         ? ns.Hidden ? string.Join(", ", NamespaceDisplay.KeptAliveReasons(ns)) : "its processes"
