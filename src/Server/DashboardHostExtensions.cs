@@ -59,6 +59,7 @@ public static class DashboardHostExtensions
         app.MapContainersApi();
         app.MapNamespacesApi();
         app.MapProcessesApi();
+        app.MapNetworksApi();
         app.MapStaticAssets();
         app.MapRazorComponents<App>()
             .AddInteractiveWebAssemblyRenderMode()

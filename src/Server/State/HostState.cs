@@ -11,6 +11,7 @@ internal sealed class HostState
 {
     public required StatusInfo Status { get; init; }
     public required IReadOnlyList<ContainerInfo> Containers { get; init; }
+    public required IReadOnlyList<DockerNetworkInfo> Networks { get; init; }
     public required IReadOnlyDictionary<int, ProcessInfo> Processes { get; init; }
     public required IReadOnlyDictionary<NamespaceKey, NamespaceDetail> Namespaces { get; init; }
     /// <summary>Summaries in display order (type, then inode), made once per state.</summary>

@@ -40,12 +40,37 @@ internal static class HostStateBuilder
                 ScanMilliseconds = Math.Round(scan.Duration.TotalMilliseconds, 2),
             },
             Containers = containers,
+            Networks = BuildNetworks(docker),
             Processes = processes,
             Namespaces = namespaces,
             NamespaceList = list,
             StartedAt = startedAt,
         };
     }
+
+    internal static IReadOnlyList<DockerNetworkInfo> BuildNetworks(DockerState docker) => docker.Networks
+        .OrderBy(n => n.Name, StringComparer.Ordinal)
+        .Select(n => new DockerNetworkInfo
+        {
+            Id = n.Id,
+            Name = n.Name,
+            Driver = n.Driver,
+            Internal = n.Internal,
+            // The engine's default is on; only an explicit "false" turns it off.
+            EnableIcc = !(n.Options.TryGetValue("com.docker.network.bridge.enable_icc", out var icc) && bool.TryParse(icc, out var on) && !on),
+            Subnets = n.Subnets,
+            Gateways = n.Gateways,
+            BridgeInterface = n.BridgeInterface,
+            Containers = n.Members.Select(m => new NetworkMember
+            {
+                Id = m.ContainerId,
+                Name = m.Name,
+                IPv4Address = m.IPv4Address,
+                IPv6Address = m.IPv6Address,
+                MacAddress = m.MacAddress,
+            }).ToList(),
+        })
+        .ToList();
 
     /// <summary>
     /// Sharing is decided from the inodes, not from HostConfig: the host's initial namespace wins, then any other
