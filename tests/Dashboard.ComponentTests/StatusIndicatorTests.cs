@@ -12,7 +12,7 @@ public sealed class StatusIndicatorTests : DashboardTest
 
         cut.WaitForAssertion(() => Assert.Equal("Docker 20.10.24", cut.Find("[data-testid=status-docker]").TextContent.Trim()));
         Assert.Contains("mud-chip-color-success", cut.Find("[data-testid=status-docker]").ClassName);
-        Assert.Equal("143 processes · 34 namespaces", cut.Find("[data-testid=status-counts]").TextContent.Trim());
+        Assert.Equal("143 processes · 34 namespaces · 1 unreadable", cut.Find("[data-testid=status-counts]").TextContent.Trim());
     }
 
     [Fact]

@@ -25,6 +25,7 @@ public sealed partial class StatusIndicator : IDisposable
 
     private string CountsLabel => _status is { } s
         ? string.Create(CultureInfo.InvariantCulture, $"{s.ProcessCount} processes · {s.NamespaceCount} namespaces")
+            + (s.UnreadableProcessCount > 0 ? string.Create(CultureInfo.InvariantCulture, $" · {s.UnreadableProcessCount} unreadable") : "")
         : "";
 
     private string ScanTooltip => _status is { } s
