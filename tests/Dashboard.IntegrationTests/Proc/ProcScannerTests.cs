@@ -39,6 +39,26 @@ public sealed class ProcScannerTests
     }
 
     [Fact]
+    public void ListeningSocketIsTracedToItsProcess()
+    {
+        Requirements.Root();
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        var link = new FileInfo($"/proc/self/fd/{listener.Server.SafeHandle.DangerousGetHandle()}").LinkTarget!;
+        Assert.True(ProcParsers.TryParseSocketLink(link, out var inode), link);
+
+        var scan = Scan();
+        Assert.Contains(Environment.ProcessId, scan.SocketOwners[inode]);
+
+        // The namespace's socket table names the same inode on the same port.
+        var sockets = Dashboard.Server.Collection.Net.ProcNetSockets.ParseListening(File.ReadAllText("/proc/self/net/tcp"), "tcp");
+        var socket = Assert.Single(sockets, s => s.Inode == inode);
+        Assert.Equal(port, socket.Port);
+        Assert.Equal(System.Net.IPAddress.Loopback, socket.Address);
+    }
+
+    [Fact]
     public void InitialNamespacesAreThoseOfKthreadd()
     {
         Requirements.Root();

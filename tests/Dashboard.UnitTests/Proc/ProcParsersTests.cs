@@ -275,4 +275,21 @@ public sealed class PasswdTests
         var users = ProcParsers.ParsePasswd(text);
         Assert.Equal("toor", Assert.Single(users).Value);
     }
+
+    [Theory]
+    [InlineData("socket:[740897]", 740897UL)]
+    [InlineData("socket:[1]", 1UL)]
+    public void SocketLinksGiveTheirInode(string text, ulong inode)
+    {
+        Assert.True(ProcParsers.TryParseSocketLink(text, out var parsed));
+        Assert.Equal(inode, parsed);
+    }
+
+    [Theory]
+    [InlineData("pipe:[740897]")]
+    [InlineData("socket:[]")]
+    [InlineData("socket:[12")]
+    [InlineData("net:[4026531840]")]
+    [InlineData("/dev/null")]
+    public void OtherLinksAreNotSockets(string text) => Assert.False(ProcParsers.TryParseSocketLink(text, out _));
 }

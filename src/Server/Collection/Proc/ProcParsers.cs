@@ -38,6 +38,14 @@ internal static class ProcParsers
         return true;
     }
 
+    /// <summary>Parses an fd link target <c>socket:[740897]</c> into the socket's inode, the key of /proc/net/tcp rows.</summary>
+    public static bool TryParseSocketLink(ReadOnlySpan<char> text, out ulong inode)
+    {
+        inode = 0;
+        return text.StartsWith("socket:[", StringComparison.Ordinal) && text[^1] == ']'
+            && ulong.TryParse(text[8..^1], NumberStyles.None, CultureInfo.InvariantCulture, out inode);
+    }
+
     /// <summary>Parses <c>/proc/&lt;pid&gt;/status</c>. Returns null when Name, PPid or Uid is missing (a truncated read).</summary>
     public static ProcStatus? ParseStatus(string text, int pid)
     {

@@ -19,6 +19,8 @@ internal sealed class ProcScan
     public required IReadOnlyDictionary<NamespaceType, ulong> InitialNamespaces { get; init; }
     /// <summary>Processes that exist but whose namespace links could not be read (EACCES/EPERM), not counting races.</summary>
     public required int UnreadableProcessCount { get; init; }
+    /// <summary>Socket inode → PIDs holding an fd on it (from the fd pass; empty when that pass is off).</summary>
+    public IReadOnlyDictionary<ulong, IReadOnlyList<int>> SocketOwners { get; init; } = new Dictionary<ulong, IReadOnlyList<int>>();
     public required DateTimeOffset ScannedAt { get; init; }
     public required TimeSpan Duration { get; init; }
 }

@@ -39,6 +39,7 @@ internal sealed class ProcScanner
         var known = new Dictionary<NamespaceKey, KnownNamespace>();
         var processes = new List<ProcessRecord>();
         var unreadable = 0;
+        var socketOwners = new Dictionary<ulong, List<int>>();
 
         foreach (var pid in EnumeratePids())
         {
@@ -60,7 +61,7 @@ internal sealed class ProcScanner
         var mountsDone = stopwatch.Elapsed;
         if (ScanOpenDescriptors)
         {
-            FindOpenDescriptors(processes, known);
+            FindOpenDescriptors(processes, known, socketOwners);
         }
 
         var descriptorsDone = stopwatch.Elapsed;
@@ -87,6 +88,7 @@ internal sealed class ProcScanner
             Namespaces = known.ToDictionary(kv => kv.Key, kv => kv.Value.Record),
             InitialNamespaces = new Dictionary<NamespaceType, ulong>(initial),
             UnreadableProcessCount = unreadable,
+            SocketOwners = socketOwners.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<int>)kv.Value),
             ScannedAt = DateTimeOffset.UtcNow,
             Duration = stopwatch.Elapsed,
         };
@@ -302,7 +304,7 @@ internal sealed class ProcScanner
         }
     }
 
-    private void FindOpenDescriptors(List<ProcessRecord> processes, Dictionary<NamespaceKey, KnownNamespace> known)
+    private void FindOpenDescriptors(List<ProcessRecord> processes, Dictionary<NamespaceKey, KnownNamespace> known, Dictionary<ulong, List<int>> socketOwners)
     {
         var mountPoints = known.Values.SelectMany(n => n.Record.BindMounts).ToHashSet(StringComparer.Ordinal);
         foreach (var process in processes)
@@ -324,6 +326,22 @@ internal sealed class ProcScanner
                 var target = ProcLink.Read(entry, out _);
                 if (target is null || !int.TryParse(Path.GetFileName(entry.AsSpan()), NumberStyles.None, CultureInfo.InvariantCulture, out var fd))
                 {
+                    continue;
+                }
+
+                // The same pass tells which processes hold each socket: /proc/net/tcp names only the inode.
+                if (ProcParsers.TryParseSocketLink(target, out var socketInode))
+                {
+                    if (!socketOwners.TryGetValue(socketInode, out var owners))
+                    {
+                        socketOwners[socketInode] = owners = [];
+                    }
+
+                    if (owners.Count == 0 || owners[^1] != process.Pid)
+                    {
+                        owners.Add(process.Pid);
+                    }
+
                     continue;
                 }
 
