@@ -7,7 +7,7 @@ namespace Dashboard.Server.Collection.Net;
 /// <summary>
 /// Reads one network namespace's links, addresses and default routes over rtnetlink, given any path that opens the
 /// namespace (<c>/proc/&lt;pid&gt;/ns/net</c>, an <c>ip netns</c> bind mount). Only the socket's creation happens inside
-/// the namespace, on a short-lived thread of its own; a netlink socket answers for the namespace it was created in,
+/// the namespace, on <see cref="NetnsSwitchThread"/>; a netlink socket answers for the namespace it was created in,
 /// so the dumps then run on the caller's thread. Thread-safe: each read has its own socket and buffer.
 /// </summary>
 internal sealed class NetnsReader
@@ -19,8 +19,6 @@ internal sealed class NetnsReader
     private const int MaxDumpAttempts = 3;
     private static readonly TimeSpan s_receiveTimeout = TimeSpan.FromSeconds(5);
 
-    private const string OwnThreadNetns = "/proc/thread-self/ns/net";
-
     private int _sequence;
 
     /// <summary>
@@ -30,7 +28,7 @@ internal sealed class NetnsReader
     /// </summary>
     public NetnsSnapshot? TryRead(string namespacePath, out string? error)
     {
-        var socket = OpenSocketIn(namespacePath, out error);
+        var socket = NetnsSwitchThread.OpenSocketIn(namespacePath, out error);
         if (socket < 0)
         {
             return null;
@@ -57,101 +55,6 @@ internal sealed class NetnsReader
         {
             ArrayPool<byte>.Shared.Return(buffer);
             NsIoctl.Close(socket);
-        }
-    }
-
-    /// <summary>
-    /// A NETLINK_ROUTE socket created inside the namespace at <paramref name="namespacePath"/>, or -1 with the reason.
-    /// setns changes only the calling thread, and a pool thread left in a foreign namespace would silently run
-    /// unrelated work there, so the switch happens on a new thread that is never reused.
-    /// </summary>
-    private static int OpenSocketIn(string namespacePath, out string? error)
-    {
-        var socket = -1;
-        string? failure = null;
-        Exception? restoreFailure = null;
-        var thread = new Thread(
-            () =>
-            {
-                try
-                {
-                    socket = SwitchOpenAndReturn(namespacePath, out failure);
-                }
-                catch (NetnsRestoreException e)
-                {
-                    // The thread ends right after this, still in the foreign namespace, and with it the problem.
-                    restoreFailure = e;
-                }
-            },
-            maxStackSize: 256 * 1024)
-        {
-            IsBackground = true,
-            Name = "netns-socket",
-        };
-        thread.Start();
-        thread.Join();
-
-        if (restoreFailure is not null)
-        {
-            throw new InvalidOperationException($"could not return a thread from {namespacePath} to its own network namespace", restoreFailure);
-        }
-
-        error = failure;
-        return socket;
-    }
-
-    private static int SwitchOpenAndReturn(string namespacePath, out string? error)
-    {
-        var home = NsIoctl.Open(OwnThreadNetns, out var errno);
-        if (home < 0)
-        {
-            error = $"open {OwnThreadNetns}: {Marshal.GetPInvokeErrorMessage(errno)}";
-            return -1;
-        }
-
-        try
-        {
-            var target = NsIoctl.Open(namespacePath, out errno);
-            if (target < 0)
-            {
-                // ENOENT/ESRCH: the process or mount went away since it was listed.
-                error = $"open {namespacePath}: {Marshal.GetPInvokeErrorMessage(errno)}";
-                return -1;
-            }
-
-            try
-            {
-                if (NetlinkInterop.SetNetns(target) is var setnsErrno and not 0)
-                {
-                    // Not switched, nothing to restore. EINVAL: the path is a namespace of another type.
-                    error = $"setns {namespacePath}: {Marshal.GetPInvokeErrorMessage(setnsErrno)}";
-                    return -1;
-                }
-
-                var socket = -1;
-                try
-                {
-                    socket = NetlinkInterop.OpenRouteSocket(out errno);
-                    error = socket < 0 ? $"socket(AF_NETLINK) in {namespacePath}: {Marshal.GetPInvokeErrorMessage(errno)}" : null;
-                    return socket;
-                }
-                finally
-                {
-                    if (NetlinkInterop.SetNetns(home) is var restoreErrno and not 0)
-                    {
-                        NsIoctl.Close(socket);
-                        throw new NetnsRestoreException(restoreErrno);
-                    }
-                }
-            }
-            finally
-            {
-                NsIoctl.Close(target);
-            }
-        }
-        finally
-        {
-            NsIoctl.Close(home);
         }
     }
 
@@ -239,6 +142,4 @@ internal sealed class NetnsReader
         return body;
     }
 
-    private sealed class NetnsRestoreException(int errno)
-        : Exception($"setns back to the thread's own network namespace failed: {Marshal.GetPInvokeErrorMessage(errno)}");
 }
