@@ -1,0 +1,97 @@
+using System.Runtime.InteropServices;
+
+namespace Dashboard.Server.Collection.Net;
+
+/// <summary>The libc calls the netns reader needs beyond <see cref="Proc.NsIoctl"/>'s open/close.</summary>
+internal static unsafe partial class NetlinkInterop
+{
+    public const int CloneNewNet = 0x40000000;
+    public const int Eintr = 4;
+
+    private const int AfNetlink = 16;
+    private const int SockRaw = 3;
+    private const int SockCloExec = 0x80000;
+    private const int NetlinkRoute = 0;
+    private const int SolSocket = 1;
+    private const int SoRcvTimeo = 20;
+    private const int MsgTrunc = 0x20;
+
+    /// <summary>Switches the calling thread's network namespace. Returns 0, or the errno.</summary>
+    public static int SetNetns(int fd) => setns(fd, CloneNewNet) == 0 ? 0 : Marshal.GetLastPInvokeError();
+
+    /// <summary>A NETLINK_ROUTE socket in the calling thread's network namespace, or -1 with the errno.</summary>
+    public static int OpenRouteSocket(out int errno)
+    {
+        var fd = socket(AfNetlink, SockRaw | SockCloExec, NetlinkRoute);
+        errno = fd < 0 ? Marshal.GetLastPInvokeError() : 0;
+        return fd;
+    }
+
+    /// <summary>Bounds every recv, so a socket the kernel never answers cannot hang a scan.</summary>
+    public static int SetReceiveTimeout(int fd, TimeSpan timeout)
+    {
+        // struct timeval is two longs: native-sized on the Linux ABIs .NET runs on.
+        var value = stackalloc nint[2];
+        value[0] = (nint)timeout.TotalSeconds;
+        value[1] = (nint)(timeout.TotalMicroseconds % 1_000_000);
+        return setsockopt(fd, SolSocket, SoRcvTimeo, value, (uint)(2 * sizeof(nint))) == 0 ? 0 : Marshal.GetLastPInvokeError();
+    }
+
+    /// <summary>Sends one whole message; returns 0 or the errno.</summary>
+    public static int Send(int fd, ReadOnlySpan<byte> message)
+    {
+        fixed (byte* p = message)
+        {
+            while (true)
+            {
+                var sent = send(fd, p, (nuint)message.Length, 0);
+                if (sent == message.Length)
+                {
+                    return 0;
+                }
+
+                var errno = sent < 0 ? Marshal.GetLastPInvokeError() : 0;
+                if (errno != Eintr)
+                {
+                    // Netlink sends a datagram whole or not at all; a short count would be a kernel bug.
+                    return errno == 0 ? 5 /* EIO */ : errno;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Receives one datagram. Returns its real length (MSG_TRUNC: larger than the buffer when it did not fit),
+    /// or -1 with the errno.
+    /// </summary>
+    public static int Receive(int fd, Span<byte> buffer, out int errno)
+    {
+        fixed (byte* p = buffer)
+        {
+            while (true)
+            {
+                var received = recv(fd, p, (nuint)buffer.Length, MsgTrunc);
+                errno = received < 0 ? Marshal.GetLastPInvokeError() : 0;
+                if (received >= 0 || errno != Eintr)
+                {
+                    return (int)received;
+                }
+            }
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "setns", SetLastError = true)]
+    private static partial int setns(int fd, int nstype);
+
+    [LibraryImport("libc", EntryPoint = "socket", SetLastError = true)]
+    private static partial int socket(int domain, int type, int protocol);
+
+    [LibraryImport("libc", EntryPoint = "setsockopt", SetLastError = true)]
+    private static partial int setsockopt(int fd, int level, int name, void* value, uint length);
+
+    [LibraryImport("libc", EntryPoint = "send", SetLastError = true)]
+    private static partial nint send(int fd, byte* buffer, nuint length, int flags);
+
+    [LibraryImport("libc", EntryPoint = "recv", SetLastError = true)]
+    private static partial nint recv(int fd, byte* buffer, nuint length, int flags);
+}

@@ -1,0 +1,145 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
+using Dashboard.Server.Collection.Proc;
+
+namespace Dashboard.Server.Collection.Net;
+
+/// <summary>
+/// Reads one network namespace's links, addresses and default routes over rtnetlink, given any path that opens the
+/// namespace (<c>/proc/&lt;pid&gt;/ns/net</c>, an <c>ip netns</c> bind mount). Only the socket's creation happens inside
+/// the namespace, on <see cref="NetnsSwitchThread"/>; a netlink socket answers for the namespace it was created in,
+/// so the dumps then run on the caller's thread. Thread-safe: each read has its own socket and buffer.
+/// </summary>
+internal sealed class NetnsReader
+{
+    // The kernel fills dump buffers up to 32 KiB (more with big attributes); twice that never truncates in practice,
+    // and MSG_TRUNC tells us if it ever does.
+    private const int BufferSize = 64 * 1024;
+    // NLM_F_DUMP_INTR means the table changed mid-dump; a few retries get a consistent view on a busy host.
+    private const int MaxDumpAttempts = 3;
+    private static readonly TimeSpan s_receiveTimeout = TimeSpan.FromSeconds(5);
+
+    private int _sequence;
+
+    /// <summary>
+    /// The namespace's state, or null with a one-line reason (the namespace is gone, not a network namespace,
+    /// not permitted, the kernel refused a dump). Throws only when a thread could not be switched back, which
+    /// would be a kernel or permission anomaly worth surfacing.
+    /// </summary>
+    public NetnsSnapshot? TryRead(string namespacePath, out string? error)
+    {
+        var socket = NetnsSwitchThread.OpenSocketIn(namespacePath, out error);
+        if (socket < 0)
+        {
+            return null;
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        try
+        {
+            if (NetlinkInterop.SetReceiveTimeout(socket, s_receiveTimeout) is var timeoutErrno and not 0)
+            {
+                error = $"setsockopt SO_RCVTIMEO: {Marshal.GetPInvokeErrorMessage(timeoutErrno)}";
+                return null;
+            }
+
+            var interfaces = new List<NetInterface>();
+            var addresses = new List<NetAddress>();
+            var routes = new List<NetRoute>();
+            error = Dump(socket, RtnetlinkParsers.GetLink, LinkRequestBody(), RtnetlinkParsers.NewLink, RtnetlinkParsers.ParseLink, interfaces, buffer)
+                ?? Dump(socket, RtnetlinkParsers.GetAddress, new byte[RtnetlinkParsers.IfAddrSize], RtnetlinkParsers.NewAddress, RtnetlinkParsers.ParseAddress, addresses, buffer)
+                ?? Dump(socket, RtnetlinkParsers.GetRoute, new byte[RtnetlinkParsers.RtMsgSize], RtnetlinkParsers.NewRoute, RtnetlinkParsers.ParseDefaultRoute, routes, buffer);
+            return error is null ? new NetnsSnapshot { Interfaces = interfaces, Addresses = addresses, DefaultRoutes = routes } : null;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            NsIoctl.Close(socket);
+        }
+    }
+
+    /// <summary>Runs one dump to NLMSG_DONE into <paramref name="into"/>; null on success, else the reason.</summary>
+    private string? Dump<T>(
+        int socket,
+        ushort requestType,
+        byte[] body,
+        ushort replyType,
+        RtnetlinkParsers.PayloadParser<T> parse,
+        List<T> into,
+        byte[] buffer)
+        where T : class
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            into.Clear();
+            var sendErrno = NetlinkInterop.Send(socket, Request(requestType, body, (uint)Interlocked.Increment(ref _sequence)));
+            if (sendErrno != 0)
+            {
+                return $"send dump request {requestType}: {Marshal.GetPInvokeErrorMessage(sendErrno)}";
+            }
+
+            var interrupted = false;
+            while (true)
+            {
+                var length = NetlinkInterop.Receive(socket, buffer.AsSpan(0, BufferSize), out var errno);
+                if (length < 0)
+                {
+                    return $"recv dump {requestType}: {Marshal.GetPInvokeErrorMessage(errno)}";
+                }
+
+                if (length == 0)
+                {
+                    return $"recv dump {requestType}: empty datagram";
+                }
+
+                if (length > BufferSize)
+                {
+                    return $"recv dump {requestType}: a {length}-byte message did not fit the buffer";
+                }
+
+                var progress = RtnetlinkParsers.Collect(buffer.AsSpan(0, length), replyType, parse, into);
+                interrupted |= progress.Interrupted;
+                switch (progress.End)
+                {
+                    case DumpEnd.More:
+                        continue;
+                    case DumpEnd.Error:
+                        return $"dump {requestType}: {Marshal.GetPInvokeErrorMessage(progress.Errno)}";
+                    case DumpEnd.Malformed:
+                        return $"dump {requestType}: malformed reply";
+                }
+
+                break;
+            }
+
+            if (!interrupted || attempt == MaxDumpAttempts)
+            {
+                return null;
+            }
+        }
+    }
+
+    private static byte[] Request(ushort type, byte[] body, uint sequence)
+    {
+        var message = new byte[Netlink.HeaderSize + body.Length];
+        MemoryMarshal.Write(message, (uint)message.Length);
+        MemoryMarshal.Write(message.AsSpan(4), type);
+        MemoryMarshal.Write(message.AsSpan(6), (ushort)(Netlink.FlagRequest | Netlink.FlagDump));
+        MemoryMarshal.Write(message.AsSpan(8), sequence);
+        body.CopyTo(message.AsSpan(Netlink.HeaderSize));
+        return message;
+    }
+
+    /// <summary>An all-zero ifinfomsg plus IFLA_EXT_MASK = RTEXT_FILTER_SKIP_STATS: the counters are most of each message.</summary>
+    private static byte[] LinkRequestBody()
+    {
+        const ushort iflaExtMask = 29;
+        const uint rtextFilterSkipStats = 1 << 3;
+        var body = new byte[RtnetlinkParsers.IfInfoSize + 8];
+        MemoryMarshal.Write(body.AsSpan(RtnetlinkParsers.IfInfoSize), (ushort)8);
+        MemoryMarshal.Write(body.AsSpan(RtnetlinkParsers.IfInfoSize + 2), iflaExtMask);
+        MemoryMarshal.Write(body.AsSpan(RtnetlinkParsers.IfInfoSize + 4), rtextFilterSkipStats);
+        return body;
+    }
+
+}
