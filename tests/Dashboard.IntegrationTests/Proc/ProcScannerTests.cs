@@ -29,6 +29,11 @@ public sealed class ProcScannerTests
             Assert.True(scan.Namespaces.ContainsKey(new NamespaceKey(type, self.Namespaces[type])));
         }
 
+        var ownNet = scan.Namespaces[new NamespaceKey(NamespaceType.Net, self.Namespaces[NamespaceType.Net])];
+        Assert.NotEmpty(ownNet.OpenPaths);
+        Assert.All(ownNet.OpenPaths.Where(p => p.EndsWith("/ns/net", StringComparison.Ordinal)), p => Assert.StartsWith("/proc/", p, StringComparison.Ordinal));
+        Assert.Equal(self.Namespaces[NamespaceType.Net], StatInode(ownNet.OpenPaths[0]));
+
         Assert.Equal(Environment.ProcessId, self.NsPids[0]);
         Assert.Equal(0, self.Uid);
         Assert.Equal("root", self.User);
@@ -122,6 +127,10 @@ public sealed class ProcScannerTests
             // ip netns add makes the namespace from our (initial) user namespace.
             Assert.Equal(scan.InitialNamespaces[NamespaceType.User], ns.OwnerInode);
             Assert.False(ns.FoundAsOwner);
+            // With no process in it, the only way in is the mount, reached through some process's root.
+            Assert.NotEmpty(ns.OpenPaths);
+            Assert.All(ns.OpenPaths, p => Assert.EndsWith($"/root{path}", p, StringComparison.Ordinal));
+            Assert.Equal(inode, StatInode(ns.OpenPaths[0]));
         }
         finally
         {

@@ -63,4 +63,11 @@ internal sealed class NamespaceRecord
     /// <summary>True when found only as the owner or parent of another namespace.</summary>
     public bool FoundAsOwner { get; set; }
     public bool FoundAsParent { get; set; }
+    /// <summary>
+    /// Paths that opened this namespace during the scan, best first: <c>&lt;procRoot&gt;/&lt;pid&gt;/ns/&lt;type&gt;</c> of
+    /// member processes (or threads), then bind mounts reached through a process root and <c>fd</c> entries. Any may
+    /// have gone stale since (PIDs are reused): whoever opens one checks the inode it gets. Empty for namespaces known
+    /// only as an owner or parent.
+    /// </summary>
+    public IReadOnlyList<string> OpenPaths { get; set; } = [];
 }

@@ -85,7 +85,7 @@ internal sealed class ProcScanner
         {
             ProcRoot = _procRoot,
             Processes = processes,
-            Namespaces = known.ToDictionary(kv => kv.Key, kv => kv.Value.Record),
+            Namespaces = known.ToDictionary(kv => kv.Key, kv => kv.Value.Publish()),
             InitialNamespaces = new Dictionary<NamespaceType, ulong>(initial),
             UnreadableProcessCount = unreadable,
             SocketOwners = socketOwners.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<int>)kv.Value),
@@ -603,6 +603,14 @@ internal sealed class ProcScanner
 
         /// <summary>nsfs bind mounts reached through a process root, and /proc/&lt;pid&gt;/fd/&lt;n&gt; entries.</summary>
         public IReadOnlyList<string> Paths => _paths;
+
+        /// <summary>The record, with the ways to open it that the scan found.</summary>
+        public NamespaceRecord Publish()
+        {
+            var typeName = Record.Type.ToKernelName();
+            Record.OpenPaths = [.. _procDirs.Select(d => Path.Join(d, "ns", typeName)), .. _paths];
+            return Record;
+        }
 
         public void AddProcDir(string dir)
         {
