@@ -137,6 +137,35 @@ public sealed class NetnsReaderTests
     }
 
     [Fact]
+    public async Task EachSideNamesTheOthersNetnsIdAsItsVethEndReportsIt()
+    {
+        Requirements.Root();
+        await using var netns = await TestNetns.CreateAsync();
+        var reader = new NetnsReader();
+        var insideInode = await StatInodeAsync(netns.Path);
+        var hostInode = await StatInodeAsync(HostNetns);
+
+        var outside = Assert.Single(Read(HostNetns).Interfaces, i => i.Name == netns.HostEnd);
+        var moved = Assert.Single(Read(netns.Path).Interfaces, i => i.Name == netns.InsideEnd);
+
+        var fromHost = reader.TryQueryNetnsIds(HostNetns, [new NetnsCandidate(insideInode, [netns.Path])], out var error);
+        Assert.True(fromHost is not null, error);
+        Assert.Equal(outside.LinkNetnsId, fromHost[insideInode]);
+
+        var fromInside = reader.TryQueryNetnsIds(netns.Path, [new NetnsCandidate(hostInode, ["/proc/999999999/ns/net", HostNetns])], out error);
+        Assert.True(fromInside is not null, error);
+        Assert.Equal(moved.LinkNetnsId, fromInside[hostInode]);
+
+        // A path that now leads to another namespace than the one asked about is not trusted.
+        var misled = reader.TryQueryNetnsIds(HostNetns, [new NetnsCandidate(insideInode, ["/proc/self/ns/net"])], out error);
+        Assert.True(misled is not null, error);
+        Assert.Empty(misled);
+    }
+
+    private static async Task<ulong> StatInodeAsync(string path) =>
+        ulong.Parse((await Shell.RunAsync("stat", "-L", "-c", "%i", path)).Out.Trim(), System.Globalization.CultureInfo.InvariantCulture);
+
+    [Fact]
     public async Task ParallelReadsLeaveEveryThreadInItsOwnNamespace()
     {
         Requirements.Root();

@@ -17,6 +17,8 @@ internal sealed class NetnsReader
     private const int BufferSize = 64 * 1024;
     // NLM_F_DUMP_INTR means the table changed mid-dump; a few retries get a consistent view on a busy host.
     private const int MaxDumpAttempts = 3;
+    // An RTM_NEWNSID reply is 28 bytes, an error with the echoed request 48.
+    private const int NetnsIdBufferSize = 512;
     private static readonly TimeSpan s_receiveTimeout = TimeSpan.FromSeconds(5);
 
     private int _sequence;
@@ -56,6 +58,97 @@ internal sealed class NetnsReader
             ArrayPool<byte>.Shared.Return(buffer);
             NsIoctl.Close(socket);
         }
+    }
+
+    /// <summary>
+    /// The ids that the namespace at <paramref name="reportingPath"/> gives to each candidate (RTM_GETNSID, asked on a
+    /// socket of that namespace): inode → id, for the candidates that have one. A candidate none of whose paths still
+    /// opens that very namespace is left out. Null with the reason when the reporting namespace cannot be asked.
+    /// </summary>
+    public IReadOnlyDictionary<ulong, int>? TryQueryNetnsIds(string reportingPath, IReadOnlyList<NetnsCandidate> candidates, out string? error)
+    {
+        var socket = NetnsSwitchThread.OpenSocketIn(reportingPath, out error);
+        if (socket < 0)
+        {
+            return null;
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(NetnsIdBufferSize);
+        try
+        {
+            if (NetlinkInterop.SetReceiveTimeout(socket, s_receiveTimeout) is var timeoutErrno and not 0)
+            {
+                error = $"setsockopt SO_RCVTIMEO: {Marshal.GetPInvokeErrorMessage(timeoutErrno)}";
+                return null;
+            }
+
+            var ids = new Dictionary<ulong, int>();
+            foreach (var candidate in candidates)
+            {
+                var fd = OpenVerified(candidate);
+                if (fd < 0)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    var sendErrno = NetlinkInterop.Send(socket, NetnsIdMessages.Request(fd, (uint)Interlocked.Increment(ref _sequence)));
+                    if (sendErrno != 0)
+                    {
+                        error = $"send RTM_GETNSID: {Marshal.GetPInvokeErrorMessage(sendErrno)}";
+                        return null;
+                    }
+
+                    var length = NetlinkInterop.Receive(socket, buffer.AsSpan(0, NetnsIdBufferSize), out var errno);
+                    if (length < 0)
+                    {
+                        error = $"recv RTM_NEWNSID: {Marshal.GetPInvokeErrorMessage(errno)}";
+                        return null;
+                    }
+
+                    var answer = NetnsIdMessages.ParseReply(buffer.AsSpan(0, Math.Min(length, NetnsIdBufferSize)));
+                    if (answer.NetnsId is { } id)
+                    {
+                        ids[candidate.Inode] = id;
+                    }
+                }
+                finally
+                {
+                    NsIoctl.Close(fd);
+                }
+            }
+
+            return ids;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            NsIoctl.Close(socket);
+        }
+    }
+
+    private static int OpenVerified(NetnsCandidate candidate)
+    {
+        var key = new NamespaceKey(Shared.Contracts.NamespaceType.Net, candidate.Inode);
+        foreach (var path in candidate.OpenPaths)
+        {
+            var fd = NsIoctl.Open(path, out _);
+            if (fd < 0)
+            {
+                continue;
+            }
+
+            // PIDs and fd numbers are reused: the path may lead somewhere else by now.
+            if (NsIoctl.KeyOf(fd) == key)
+            {
+                return fd;
+            }
+
+            NsIoctl.Close(fd);
+        }
+
+        return -1;
     }
 
     /// <summary>Runs one dump to NLMSG_DONE into <paramref name="into"/>; null on success, else the reason.</summary>
@@ -143,3 +236,6 @@ internal sealed class NetnsReader
     }
 
 }
+
+/// <summary>A network namespace that may be the one a netnsid stands for, with the paths that opened it in the scan.</summary>
+internal sealed record NetnsCandidate(ulong Inode, IReadOnlyList<string> OpenPaths);
