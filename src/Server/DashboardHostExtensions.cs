@@ -1,5 +1,6 @@
 using Dashboard.Server.Api;
 using Dashboard.Server.Collection.Docker;
+using Dashboard.Server.Collection.Net;
 using Dashboard.Server.Collection.Proc;
 using Dashboard.Server.Components;
 using Dashboard.Server.Configuration;
@@ -27,6 +28,7 @@ public static class DashboardHostExtensions
 
         builder.Services.AddSingleton<IDockerSource, DockerCollector>();
         builder.Services.AddSingleton<IProcSource, ProcSource>();
+        builder.Services.AddSingleton<INetworkSource, NetworkCollector>();
         builder.Services.AddSingleton<IHostStateProvider, HostStateService>();
 
         builder.Services.ConfigureHttpJsonOptions(o =>

@@ -16,6 +16,9 @@ internal sealed class HostState
     public required IReadOnlyDictionary<NamespaceKey, NamespaceDetail> Namespaces { get; init; }
     /// <summary>Summaries in display order (type, then inode), made once per state.</summary>
     public required IReadOnlyList<NamespaceSummary> NamespaceList { get; init; }
+    /// <summary>Every network namespace, the host's initial one first, then by inode.</summary>
+    public required IReadOnlyList<NetnsInfo> NetworkNamespaceList { get; init; }
+    public required IReadOnlyDictionary<ulong, NetnsInfo> NetworkNamespaces { get; init; }
     /// <summary>Monotonic timestamp (Stopwatch) at which collection began; newer requests need a later one.</summary>
     public required long StartedAt { get; init; }
 }

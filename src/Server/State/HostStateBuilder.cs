@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using Dashboard.Server.Collection.Docker;
+using Dashboard.Server.Collection.Net;
 using Dashboard.Server.Collection.Proc;
 using Dashboard.Shared.Contracts;
 
@@ -8,7 +9,7 @@ namespace Dashboard.Server.State;
 /// <summary>Joins a /proc scan with a Docker collection. Pure: the same inputs give the same state.</summary>
 internal static class HostStateBuilder
 {
-    public static HostState Build(ProcScan scan, DockerState docker, string dockerEndpoint, long startedAt)
+    public static HostState Build(ProcScan scan, DockerState docker, string dockerEndpoint, long startedAt, NetworkCollection? network = null)
     {
         var containers = BuildContainers(scan, docker);
         var containerOfProcess = AssignProcessesToContainers(scan, containers);
@@ -18,6 +19,7 @@ internal static class HostStateBuilder
             .OrderBy(n => n.Type).ThenBy(n => n.Inode)
             .Select(ToSummary)
             .ToList();
+        var netns = NetnsInfoBuilder.Build(scan, network ?? NetworkCollection.Empty, containers);
 
         return new HostState
         {
@@ -44,6 +46,8 @@ internal static class HostStateBuilder
             Processes = processes,
             Namespaces = namespaces,
             NamespaceList = list,
+            NetworkNamespaceList = netns,
+            NetworkNamespaces = netns.ToFrozenDictionary(n => n.Inode),
             StartedAt = startedAt,
         };
     }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Dashboard.Server.Collection.Docker;
+using Dashboard.Server.Collection.Net;
 using Dashboard.Server.Collection.Proc;
 using Dashboard.Server.Configuration;
 using Microsoft.Extensions.Options;
@@ -19,6 +20,7 @@ internal interface IHostStateProvider
 internal sealed class HostStateService(
     IDockerSource docker,
     IProcSource proc,
+    INetworkSource network,
     IOptions<DashboardOptions> options) : IHostStateProvider
 {
     private readonly Lock _lock = new();
@@ -56,7 +58,9 @@ internal sealed class HostStateService(
         // Docker first, then /proc: every container the engine calls running then has its init in the scan.
         var dockerState = await docker.CollectAsync(CancellationToken.None);
         var scan = await Task.Run(proc.Scan);
-        var state = HostStateBuilder.Build(scan, dockerState, options.Value.DockerEndpoint, startedAt);
+        // After the scan: it is what knows every network namespace and a way into each.
+        var net = await Task.Run(() => network.Collect(scan));
+        var state = HostStateBuilder.Build(scan, dockerState, options.Value.DockerEndpoint, startedAt, net);
         lock (_lock)
         {
             if (_latest is null || _latest.StartedAt < state.StartedAt)
