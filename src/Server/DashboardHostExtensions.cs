@@ -62,6 +62,7 @@ public static class DashboardHostExtensions
         app.MapNamespacesApi();
         app.MapProcessesApi();
         app.MapNetworksApi();
+        app.MapNetnsApi();
         app.MapStaticAssets();
         app.MapRazorComponents<App>()
             .AddInteractiveWebAssemblyRenderMode()

@@ -25,6 +25,8 @@ public sealed class BadInputTests(DashboardFactory factory) : IClassFixture<Dash
     [InlineData("/api/namespaces/net/0")]
     [InlineData("/api/namespaces/net/99999999999999999999999")]
     [InlineData("/api/namespaces/net/1.5")]
+    [InlineData("/api/netns/abc")]
+    [InlineData("/api/netns/0")]
     public Task BadInodeIs400(string url) => _http.GetProblemAsync(url, HttpStatusCode.BadRequest);
 
     [Theory]
@@ -37,6 +39,7 @@ public sealed class BadInputTests(DashboardFactory factory) : IClassFixture<Dash
 
     [Theory]
     [InlineData("/api/namespaces/net/1")]
+    [InlineData("/api/netns/1")]
     [InlineData("/api/processes/2147483647")]
     [InlineData("/api/namespaces?pid=2147483647")]
     [InlineData("/api/containers/dt-no-such-container")]
@@ -55,7 +58,7 @@ public sealed class BadInputTests(DashboardFactory factory) : IClassFixture<Dash
     public async Task OpenApiDocumentListsTheEndpoints()
     {
         var doc = await _http.GetStringAsync("/openapi/v1.json", TestContext.Current.CancellationToken);
-        foreach (var path in new[] { "/api/status", "/api/namespaces", "/api/namespaces/{type}/{inode}", "/api/containers", "/api/containers/{idOrName}", "/api/containers/{idOrName}/namespaces", "/api/processes/{pid}", "/api/networks", "/api/networks/{idOrName}" })
+        foreach (var path in new[] { "/api/status", "/api/namespaces", "/api/namespaces/{type}/{inode}", "/api/containers", "/api/containers/{idOrName}", "/api/containers/{idOrName}/namespaces", "/api/processes/{pid}", "/api/networks", "/api/networks/{idOrName}", "/api/netns", "/api/netns/{inode}" })
         {
             Assert.Contains($"\"{path}\"", doc);
         }
