@@ -1,0 +1,147 @@
+using Dashboard.Server.State;
+using Dashboard.Shared.Contracts;
+using static Dashboard.UnitTests.State.TopologyFixtures;
+
+namespace Dashboard.UnitTests.State;
+
+/// <summary>Each rule of the derived reachability, on hand-made containers and networks.</summary>
+public sealed class ReachabilityBuilderTests
+{
+    private static readonly string HostNetworkId = new('9', 64);
+    private static readonly string NoneNetworkId = new('8', 64);
+    private static readonly string ClosedId = new('7', 64);
+    private static readonly string InternalId = new('6', 64);
+
+    private static readonly IReadOnlyList<DockerNetworkInfo> Networks =
+    [
+        Network("closed", ClosedId, icc: false),
+        Network("host", HostNetworkId, "host"),
+        Network("internal", InternalId, @internal: true),
+        Network("mynetwork", MyNetworkId),
+        Network("none", NoneNetworkId, "null"),
+        Network("othernet", OtherNetworkId),
+    ];
+
+    private static ReachabilityPair PairOf(ReachabilityReport report, string a, string b) =>
+        Assert.Single(report.Pairs, p => (p.A.Name, p.B.Name) == (a, b));
+
+    private static ReachabilityReport Build(params ContainerInfo[] containers) => ReachabilityBuilder.Build(containers, Networks, Host);
+
+    [Fact]
+    public void ContainersOnTheSameIccNetworkReachEachOther()
+    {
+        var pair = PairOf(Build(
+            Container("web2", Web2Ns, "mynetwork", ("mynetwork", MyNetworkId)),
+            Container("web1", Web1Ns, "mynetwork", ("mynetwork", MyNetworkId))), "web1", "web2");
+
+        Assert.True(pair.Reachable);
+        Assert.Equal("same Docker network mynetwork", pair.Reason);
+        Assert.Equal(["mynetwork"], pair.Networks);
+    }
+
+    [Fact]
+    public void ContainersOnDifferentNetworksDoNot()
+    {
+        var pair = PairOf(Build(
+            Container("web1", Web1Ns, "mynetwork", ("mynetwork", MyNetworkId)),
+            Container("other", OtherNs, "othernet", ("othernet", OtherNetworkId))), "other", "web1");
+
+        Assert.False(pair.Reachable);
+        Assert.Equal("no common network", pair.Reason);
+        Assert.Empty(pair.Networks);
+    }
+
+    [Fact]
+    public void IccOffOnTheOnlySharedNetworkSeparatesThem()
+    {
+        var pair = PairOf(Build(
+            Container("a", Web1Ns, "closed", ("closed", ClosedId)),
+            Container("b", Web2Ns, "closed", ("closed", ClosedId))), "a", "b");
+
+        Assert.False(pair.Reachable);
+        Assert.Equal("inter-container communication is off on closed", pair.Reason);
+        Assert.Equal(["closed"], pair.Networks);
+    }
+
+    [Fact]
+    public void AnotherSharedNetworkWithIccOnStillJoinsThem()
+    {
+        var pair = PairOf(Build(
+            Container("a", Web1Ns, "closed", ("closed", ClosedId), ("mynetwork", MyNetworkId)),
+            Container("b", Web2Ns, "closed", ("mynetwork", MyNetworkId), ("closed", ClosedId))), "a", "b");
+
+        Assert.True(pair.Reachable);
+        Assert.Equal("same Docker network mynetwork", pair.Reason);
+        Assert.Equal(["closed", "mynetwork"], pair.Networks);
+    }
+
+    [Fact]
+    public void InternalNetworksStillJoinTheirContainers()
+    {
+        var pair = PairOf(Build(
+            Container("a", Web1Ns, "internal", ("internal", InternalId)),
+            Container("b", Web2Ns, "internal", ("internal", InternalId))), "a", "b");
+
+        Assert.True(pair.Reachable);
+        Assert.Equal("same Docker network internal", pair.Reason);
+    }
+
+    [Fact]
+    public void ContainersInOneNamespaceReachEachOtherWithoutANetwork()
+    {
+        var pair = PairOf(Build(
+            Container("web1", Web1Ns, "mynetwork", ("mynetwork", MyNetworkId)),
+            Container("joiner", Web1Ns, "container:web1")), "joiner", "web1");
+
+        Assert.True(pair.Reachable);
+        Assert.Equal("same network namespace", pair.Reason);
+    }
+
+    [Fact]
+    public void HostNetworkContainersReachEachOtherThroughTheHostNamespace()
+    {
+        var pair = PairOf(Build(
+            Container("h1", Host, "host", ("host", HostNetworkId)),
+            Container("h2", Host, "host", ("host", HostNetworkId))), "h1", "h2");
+
+        Assert.True(pair.Reachable);
+        Assert.Equal("both use the host's network namespace", pair.Reason);
+        Assert.Empty(pair.Networks);
+    }
+
+    [Fact]
+    public void AHostNetworkContainerReachesBridgedContainersThroughTheBridgeOnTheHost()
+    {
+        var pair = PairOf(Build(
+            Container("h1", Host, "host", ("host", HostNetworkId)),
+            Container("web1", Web1Ns, "closed", ("closed", ClosedId))), "h1", "web1");
+
+        Assert.True(pair.Reachable);
+        Assert.Equal("the host's network namespace holds the bridge of closed", pair.Reason);
+    }
+
+    [Fact]
+    public void NoneIsNotACommonNetwork()
+    {
+        var pair = PairOf(Build(
+            Container("a", Web1Ns, "none", ("none", NoneNetworkId)),
+            Container("b", Web2Ns, "none", ("none", NoneNetworkId))), "a", "b");
+
+        Assert.False(pair.Reachable);
+        Assert.Equal("no common network", pair.Reason);
+    }
+
+    [Fact]
+    public void OnlyRunningContainersArePairedOncePerPairAndTheReportSaysItIsDerived()
+    {
+        var report = Build(
+            Container("a", Web1Ns, "mynetwork", ("mynetwork", MyNetworkId)),
+            Container("b", Web2Ns, "mynetwork", ("mynetwork", MyNetworkId)),
+            Container("c", OtherNs, "mynetwork", ("mynetwork", MyNetworkId)),
+            Container("stopped", null, "mynetwork", ("mynetwork", MyNetworkId)));
+
+        Assert.Equal([("a", "b"), ("a", "c"), ("b", "c")], report.Pairs.Select(p => (p.A.Name, p.B.Name)));
+        Assert.True(report.Derived);
+        Assert.Equal("derived from the topology and the engine's configuration; no packet was sent", report.Note);
+    }
+}
