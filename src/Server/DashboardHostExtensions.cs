@@ -29,6 +29,7 @@ public static class DashboardHostExtensions
         builder.Services.AddSingleton<IDockerSource, DockerCollector>();
         builder.Services.AddSingleton<IProcSource, ProcSource>();
         builder.Services.AddSingleton<INetworkSource, NetworkCollector>();
+        builder.Services.AddSingleton<TopologyIdentity>();
         builder.Services.AddSingleton<IHostStateProvider, HostStateService>();
 
         builder.Services.ConfigureHttpJsonOptions(o =>
@@ -63,6 +64,7 @@ public static class DashboardHostExtensions
         app.MapProcessesApi();
         app.MapNetworksApi();
         app.MapNetnsApi();
+        app.MapTopologyApi();
         app.MapStaticAssets();
         app.MapRazorComponents<App>()
             .AddInteractiveWebAssemblyRenderMode()

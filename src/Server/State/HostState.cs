@@ -19,6 +19,8 @@ internal sealed class HostState
     /// <summary>Every network namespace, the host's initial one first, then by inode.</summary>
     public required IReadOnlyList<NetnsInfo> NetworkNamespaceList { get; init; }
     public required IReadOnlyDictionary<ulong, NetnsInfo> NetworkNamespaces { get; init; }
+    public required TopologyGraph Topology { get; init; }
+    public required ReachabilityReport Reachability { get; init; }
     /// <summary>Monotonic timestamp (Stopwatch) at which collection began; newer requests need a later one.</summary>
     public required long StartedAt { get; init; }
 }

@@ -9,7 +9,14 @@ namespace Dashboard.Server.State;
 /// <summary>Joins a /proc scan with a Docker collection. Pure: the same inputs give the same state.</summary>
 internal static class HostStateBuilder
 {
-    public static HostState Build(ProcScan scan, DockerState docker, string dockerEndpoint, long startedAt, NetworkCollection? network = null)
+    /// <param name="netnsGenerations">From <see cref="TopologyIdentity"/>, which the caller feeds once per state; null: all 1.</param>
+    public static HostState Build(
+        ProcScan scan,
+        DockerState docker,
+        string dockerEndpoint,
+        long startedAt,
+        NetworkCollection? network = null,
+        IReadOnlyDictionary<ulong, int>? netnsGenerations = null)
     {
         var containers = BuildContainers(scan, docker);
         var containerOfProcess = AssignProcessesToContainers(scan, containers);
@@ -20,6 +27,7 @@ internal static class HostStateBuilder
             .Select(ToSummary)
             .ToList();
         var netns = NetnsInfoBuilder.Build(scan, network ?? NetworkCollection.Empty, containers);
+        var networks = BuildNetworks(docker);
 
         return new HostState
         {
@@ -42,12 +50,15 @@ internal static class HostStateBuilder
                 ScanMilliseconds = Math.Round(scan.Duration.TotalMilliseconds, 2),
             },
             Containers = containers,
-            Networks = BuildNetworks(docker),
+            Networks = networks,
             Processes = processes,
             Namespaces = namespaces,
             NamespaceList = list,
             NetworkNamespaceList = netns,
             NetworkNamespaces = netns.ToFrozenDictionary(n => n.Inode),
+            // Built with the state, not per request: the graph is the same for every reader of this state.
+            Topology = TopologyBuilder.Build(containers, networks, netns, netnsGenerations ?? new Dictionary<ulong, int>()),
+            Reachability = ReachabilityBuilder.Build(containers, networks, netns.FirstOrDefault(n => n.IsInitial)?.Inode),
             StartedAt = startedAt,
         };
     }

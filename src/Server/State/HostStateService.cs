@@ -3,6 +3,7 @@ using Dashboard.Server.Collection.Docker;
 using Dashboard.Server.Collection.Net;
 using Dashboard.Server.Collection.Proc;
 using Dashboard.Server.Configuration;
+using Dashboard.Shared.Contracts;
 using Microsoft.Extensions.Options;
 
 namespace Dashboard.Server.State;
@@ -21,6 +22,7 @@ internal sealed class HostStateService(
     IDockerSource docker,
     IProcSource proc,
     INetworkSource network,
+    TopologyIdentity identity,
     IOptions<DashboardOptions> options) : IHostStateProvider
 {
     private readonly Lock _lock = new();
@@ -60,7 +62,9 @@ internal sealed class HostStateService(
         var scan = await Task.Run(proc.Scan);
         // After the scan: it is what knows every network namespace and a way into each.
         var net = await Task.Run(() => network.Collect(scan));
-        var state = HostStateBuilder.Build(scan, dockerState, options.Value.DockerEndpoint, startedAt, net);
+        // Collections run one at a time, so the registry sees the states in the order they were built.
+        var generations = identity.Observe(scan.Namespaces.Keys.Where(k => k.Type == NamespaceType.Net).Select(k => k.Inode));
+        var state = HostStateBuilder.Build(scan, dockerState, options.Value.DockerEndpoint, startedAt, net, generations);
         lock (_lock)
         {
             if (_latest is null || _latest.StartedAt < state.StartedAt)

@@ -58,7 +58,7 @@ public sealed class BadInputTests(DashboardFactory factory) : IClassFixture<Dash
     public async Task OpenApiDocumentListsTheEndpoints()
     {
         var doc = await _http.GetStringAsync("/openapi/v1.json", TestContext.Current.CancellationToken);
-        foreach (var path in new[] { "/api/status", "/api/namespaces", "/api/namespaces/{type}/{inode}", "/api/containers", "/api/containers/{idOrName}", "/api/containers/{idOrName}/namespaces", "/api/processes/{pid}", "/api/networks", "/api/networks/{idOrName}", "/api/netns", "/api/netns/{inode}" })
+        foreach (var path in new[] { "/api/status", "/api/namespaces", "/api/namespaces/{type}/{inode}", "/api/containers", "/api/containers/{idOrName}", "/api/containers/{idOrName}/namespaces", "/api/processes/{pid}", "/api/networks", "/api/networks/{idOrName}", "/api/netns", "/api/netns/{inode}", "/api/topology", "/api/topology/reachability" })
         {
             Assert.Contains($"\"{path}\"", doc);
         }

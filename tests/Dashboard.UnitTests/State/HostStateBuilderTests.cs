@@ -94,6 +94,25 @@ public sealed class HostStateBuilderTests
     }
 
     [Fact]
+    public void TheStateCarriesTheTopologyWithTheGivenGenerationsAndTheReachability()
+    {
+        var web1 = Own(4026532200);
+        var joiner = Own(4026532300);
+        joiner[NamespaceType.Net] = web1[NamespaceType.Net];
+
+        var state = HostStateBuilder.Build(
+            Scan(Proc(2, 0, Initial), Proc(100, 1, web1), Proc(200, 1, joiner)),
+            Docker(Container("web1", 100), Container("joiner", 200)),
+            "x", 0, netnsGenerations: new Dictionary<ulong, int> { [web1[NamespaceType.Net]] = 4 });
+
+        var netnsId = $"netns:{web1[NamespaceType.Net]}.4";
+        Assert.Equal(["host", netnsId], state.Topology.Nodes.Where(n => n.Kind is "host" or "netns").Select(n => n.Id));
+        Assert.Equal(2, state.Topology.Edges.Count(e => e.Kind == TopologyEdgeKinds.MemberOf && e.Target == netnsId));
+        var pair = Assert.Single(state.Reachability.Pairs);
+        Assert.Equal(("joiner", "web1", true, "same network namespace"), (pair.A.Name, pair.B.Name, pair.Reachable, pair.Reason));
+    }
+
+    [Fact]
     public void ContainerWhoseInitVanishedHasNoNamespaces()
     {
         var state = HostStateBuilder.Build(Scan(Proc(2, 0, Initial)), Docker(Container("gone", 4242)), "x", 0);
