@@ -1,0 +1,128 @@
+using System.Globalization;
+using System.Text.Json;
+using Dashboard.Shared.Contracts;
+using Dashboard.Testing;
+
+namespace Dashboard.IntegrationTests.Api;
+
+/// <summary>The topology graph and the derived reachability against the engine and <c>ip</c> (which only the tests may run).</summary>
+public sealed class TopologyApiTests(DashboardFactory factory) : IClassFixture<DashboardFactory>
+{
+    private readonly HttpClient _http = factory.CreateClient();
+
+    [Fact]
+    public async Task TutorialContainersAreWiredByVethToTheirNetworksBridgeWithStableIds()
+    {
+        await using var docker = await DockerScope.CreateAsync();
+        var network = await docker.CreateNetworkAsync("mynetwork");
+        var networkId = (await Shell.RunAsync("docker", "network", "inspect", "--format", "{{.Id}}", network)).Out;
+        var otherNetwork = await docker.CreateNetworkAsync("othernet");
+        string[] webs = [await docker.RunAsync("web1", ["--network", network]), await docker.RunAsync("web2", ["--network", network])];
+        var other = await docker.RunAsync("other", ["--network", otherNetwork]);
+        var bridgeName = $"br-{networkId[..12]}";
+        // The kernel's own list of the bridge's ports.
+        var ports = JsonDocument.Parse((await Shell.RunAsync("ip", "-j", "link", "show", "master", bridgeName)).Out).RootElement
+            .EnumerateArray().Select(l => l.GetProperty("ifname").GetString()!).ToHashSet(StringComparer.Ordinal);
+
+        var graph = await _http.GetJsonAsync<TopologyGraph>("/api/topology");
+        var again = await _http.GetJsonAsync<TopologyGraph>("/api/topology");
+
+        var nodes = graph.Nodes.ToDictionary(n => n.Id, StringComparer.Ordinal);
+        bool HasEdge(string kind, string source, string target) => graph.Edges.Any(e => e.Kind == kind && e.Source == source && e.Target == target);
+        var networkNode = nodes[$"network:{networkId}"];
+        Assert.Equal((TopologyNodeKinds.Network, network), (networkNode.Kind, networkNode.Label));
+        var bridge = Assert.Single(graph.Nodes, n => n.Kind == TopologyNodeKinds.Bridge && n.Label == bridgeName);
+        Assert.Equal("host", bridge.Parent);
+        Assert.True(HasEdge(TopologyEdgeKinds.MemberOf, bridge.Id, networkNode.Id));
+
+        var interesting = new List<string> { networkNode.Id, bridge.Id };
+        foreach (var name in webs)
+        {
+            var inode = (await Shell.ReadlinkNsAsync(await docker.PidAsync(name), "net")).ToString(CultureInfo.InvariantCulture);
+            var container = nodes[$"container:{await docker.IdAsync(name)}"];
+            Assert.Equal((TopologyNodeKinds.Container, name), (container.Kind, container.Label));
+            var netns = Assert.Single(graph.Nodes, n => n.Kind == TopologyNodeKinds.Netns && n.Details["inode"] == inode);
+            Assert.StartsWith($"netns:{inode}.", netns.Id, StringComparison.Ordinal);
+            Assert.True(HasEdge(TopologyEdgeKinds.MemberOf, container.Id, netns.Id));
+            Assert.True(HasEdge(TopologyEdgeKinds.InNetwork, container.Id, networkNode.Id));
+
+            var eth0 = Assert.Single(graph.Nodes, n => n.Parent == netns.Id && n.Label == "eth0");
+            Assert.Equal(TopologyNodeKinds.Interface, eth0.Kind);
+            Assert.True(HasEdge(TopologyEdgeKinds.MemberOf, eth0.Id, netns.Id));
+            var wire = Assert.Single(graph.Edges, e => e.Kind == TopologyEdgeKinds.Veth && (e.Source == eth0.Id || e.Target == eth0.Id));
+            var hostVeth = nodes[wire.Source == eth0.Id ? wire.Target : wire.Source];
+            Assert.Equal(("host", TopologyNodeKinds.Interface, "veth"), (hostVeth.Parent, hostVeth.Kind, hostVeth.Details["kind"]));
+            Assert.Contains(hostVeth.Label, ports);
+            Assert.True(HasEdge(TopologyEdgeKinds.BridgePort, hostVeth.Id, bridge.Id));
+            interesting.AddRange([container.Id, netns.Id, eth0.Id, hostVeth.Id]);
+        }
+
+        var otherId = $"container:{await docker.IdAsync(other)}";
+        var otherNetns = Assert.Single(graph.Edges, e => e.Kind == TopologyEdgeKinds.MemberOf && e.Source == otherId).Target;
+        Assert.DoesNotContain(interesting, id => id == otherNetns);
+
+        // Nothing of ours changed between the two calls, so nothing of ours may be renamed.
+        var againIds = again.Nodes.Select(n => n.Id).ToHashSet(StringComparer.Ordinal);
+        Assert.All(interesting, id => Assert.Contains(id, againIds));
+        Assert.Equal(interesting.Count, interesting.Distinct(StringComparer.Ordinal).Count());
+
+        var report = await _http.GetJsonAsync<ReachabilityReport>("/api/topology/reachability");
+        Assert.True(report.Derived);
+        var same = PairOf(report, webs[0], webs[1]);
+        Assert.Equal((true, $"same Docker network {network}"), (same.Reachable, same.Reason));
+        Assert.Equal([network], same.Networks);
+        var apart = PairOf(report, webs[0], other);
+        Assert.Equal((false, "no common network"), (apart.Reachable, apart.Reason));
+    }
+
+    [Fact]
+    public async Task ContainersOnANetworkWithIccOffAreNotReachable()
+    {
+        await using var docker = await DockerScope.CreateAsync();
+        var network = await docker.CreateNetworkAsync("noicc", "-o", "com.docker.network.bridge.enable_icc=false");
+        var a = await docker.RunAsync("a", ["--network", network]);
+        var b = await docker.RunAsync("b", ["--network", network]);
+
+        var pair = PairOf(await _http.GetJsonAsync<ReachabilityReport>("/api/topology/reachability"), a, b);
+
+        Assert.False(pair.Reachable);
+        Assert.Equal($"inter-container communication is off on {network}", pair.Reason);
+        Assert.Equal([network], pair.Networks);
+    }
+
+    [Fact]
+    public async Task JoinerAndHostNetworkContainersAttachToTheNamespaceTheyReallyUse()
+    {
+        await using var docker = await DockerScope.CreateAsync();
+        var network = await docker.CreateNetworkAsync("mynetwork");
+        var web1 = await docker.RunAsync("web1", ["--network", network]);
+        var joiner = await docker.RunAsync("joiner", ["--network", $"container:{web1}"]);
+        var onHost = await docker.RunAsync("onhost", ["--network", "host"]);
+
+        var graph = await _http.GetJsonAsync<TopologyGraph>("/api/topology");
+        async Task<string> NamespaceOf(string name)
+        {
+            var id = $"container:{await docker.IdAsync(name)}";
+            return Assert.Single(graph.Edges, e => e.Kind == TopologyEdgeKinds.MemberOf && e.Source == id).Target;
+        }
+
+        Assert.Equal(await NamespaceOf(web1), await NamespaceOf(joiner));
+        Assert.StartsWith("netns:", await NamespaceOf(web1), StringComparison.Ordinal);
+        Assert.Equal("host", await NamespaceOf(onHost));
+
+        var report = await _http.GetJsonAsync<ReachabilityReport>("/api/topology/reachability");
+        Assert.Equal((true, "same network namespace"), (PairOf(report, web1, joiner).Reachable, PairOf(report, web1, joiner).Reason));
+    }
+
+    [Fact]
+    public async Task ReachabilityJsonSaysItIsDerived()
+    {
+        var json = JsonDocument.Parse(await _http.GetStringAsync("/api/topology/reachability", TestContext.Current.CancellationToken)).RootElement;
+
+        Assert.True(json.GetProperty("derived").GetBoolean());
+        Assert.Equal("derived from the topology and the engine's configuration; no packet was sent", json.GetProperty("note").GetString());
+    }
+
+    private static ReachabilityPair PairOf(ReachabilityReport report, string x, string y) =>
+        Assert.Single(report.Pairs, p => (p.A.Name == x && p.B.Name == y) || (p.A.Name == y && p.B.Name == x));
+}
