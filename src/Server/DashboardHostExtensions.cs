@@ -54,6 +54,7 @@ public static class DashboardHostExtensions
 
         ListenAddressCheck.WarnWhenExposed(app);
         app.UseExceptionHandler();
+        app.UseLoopbackOnlyUnlessAllowed(app.Services.GetRequiredService<IOptions<DashboardOptions>>().Value.AllowUnauthenticatedRemote);
         app.UseStatusCodePages();
         app.UseAntiforgery();
 

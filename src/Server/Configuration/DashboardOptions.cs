@@ -14,6 +14,12 @@ public sealed class DashboardOptions
     /// <summary>The SQLite file, relative to the working directory unless absolute.</summary>
     public string DatabasePath { get; set; } = "data/dashboard.db";
 
+    /// <summary>
+    /// Serve clients that are not on loopback although no access token exists yet. Only for a port that is published
+    /// on the host's loopback (as the compose file does), where the container sees the engine's gateway as the client.
+    /// </summary>
+    public bool AllowUnauthenticatedRemote { get; set; }
+
     /// <summary>How long one call to the engine may take before the engine counts as unavailable.</summary>
     public TimeSpan DockerTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -5,8 +5,8 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 namespace Dashboard.Server.Configuration;
 
 /// <summary>
-/// The dashboard sees the whole host. Until access tokens exist it must not be reachable from other machines
-/// unnoticed: listening beyond loopback is logged as a warning at start.
+/// The dashboard sees the whole host. Until access tokens exist, listening beyond loopback is logged as a warning at
+/// start (and <see cref="LoopbackOnly"/> refuses remote clients).
 /// </summary>
 internal static partial class ListenAddressCheck
 {
@@ -33,6 +33,6 @@ internal static partial class ListenAddressCheck
         return uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Listening beyond loopback on {Addresses} WITHOUT an access token: anyone who can reach it sees every process and namespace of this host. Bind to 127.0.0.1 or put it behind authentication.")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Listening beyond loopback on {Addresses}. There is no access token yet, so clients that are not on this machine are refused unless Dashboard:AllowUnauthenticatedRemote is set.")]
     private static partial void LogExposed(ILogger logger, string addresses);
 }

@@ -68,3 +68,20 @@ public sealed class ListenAddressCheckTests
     public void LoopbackIsToldApart(string address, bool loopback) =>
         Assert.Equal(loopback, Dashboard.Server.Configuration.ListenAddressCheck.IsLoopback(address));
 }
+
+public sealed class LoopbackOnlyTests
+{
+    [Theory]
+    [InlineData("127.0.0.1", true)]
+    [InlineData("127.8.9.10", true)]
+    [InlineData("::1", true)]
+    [InlineData("::ffff:127.0.0.1", true)]
+    [InlineData("172.17.0.1", false)]
+    [InlineData("::ffff:192.0.2.1", false)]
+    [InlineData("2001:db8::1", false)]
+    public void OnlyLoopbackIsLocal(string address, bool local) =>
+        Assert.Equal(local, Dashboard.Server.Configuration.LoopbackOnly.IsLocal(System.Net.IPAddress.Parse(address)));
+
+    [Fact]
+    public void AnInProcessHostWithoutSocketIsLocal() => Assert.True(Dashboard.Server.Configuration.LoopbackOnly.IsLocal(null));
+}
