@@ -31,6 +31,12 @@ public sealed class ApiDashboardData(HttpClient http) : IDashboardData
     public Task<ProcessInfo?> GetProcessAsync(int pid, CancellationToken cancellationToken = default) =>
         GetOrNullAsync<ProcessInfo>($"api/processes/{pid}", cancellationToken);
 
+    public async Task<TopologyGraph> GetTopologyAsync(CancellationToken cancellationToken = default) =>
+        (await http.GetFromJsonAsync<TopologyGraph>("api/topology", DashboardJson.Options, cancellationToken))!;
+
+    public async Task<ReachabilityReport> GetReachabilityAsync(CancellationToken cancellationToken = default) =>
+        (await http.GetFromJsonAsync<ReachabilityReport>("api/topology/reachability", DashboardJson.Options, cancellationToken))!;
+
     private async Task<T?> GetOrNullAsync<T>(string url, CancellationToken cancellationToken) where T : class
     {
         using var response = await http.GetAsync(url, cancellationToken);

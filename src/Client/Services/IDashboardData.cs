@@ -19,4 +19,6 @@ public interface IDashboardData
     Task<NamespaceDetail?> GetNamespaceAsync(NamespaceType type, ulong inode, CancellationToken cancellationToken = default);
     /// <summary>Null when the process is not known.</summary>
     Task<ProcessInfo?> GetProcessAsync(int pid, CancellationToken cancellationToken = default);
+    Task<TopologyGraph> GetTopologyAsync(CancellationToken cancellationToken = default);
+    Task<ReachabilityReport> GetReachabilityAsync(CancellationToken cancellationToken = default);
 }

@@ -6,6 +6,8 @@ public sealed class FakeDashboardData : IDashboardData
     public List<ContainerInfo> Containers { get; } = [.. SampleData.Containers];
     public List<NamespaceDetail> Namespaces { get; } = [.. SampleData.Namespaces];
     public StatusInfo Status { get; set; } = SampleData.Status;
+    public TopologyGraph Topology { get; set; } = SampleTopology.Graph;
+    public ReachabilityReport Reachability { get; set; } = SampleTopology.Reachability;
 
     /// <summary>When set, every call throws it, as <see cref="ApiDashboardData"/> does when the server fails.</summary>
     public Exception? Failure { get; set; }
@@ -32,6 +34,10 @@ public sealed class FakeDashboardData : IDashboardData
 
     public Task<ProcessInfo?> GetProcessAsync(int pid, CancellationToken cancellationToken = default) =>
         Answer<ProcessInfo?>(() => null);
+
+    public Task<TopologyGraph> GetTopologyAsync(CancellationToken cancellationToken = default) => Answer(() => Topology);
+
+    public Task<ReachabilityReport> GetReachabilityAsync(CancellationToken cancellationToken = default) => Answer(() => Reachability);
 
     private ContainerInfo? Find(string idOrName) =>
         Containers.FirstOrDefault(c => c.Name == idOrName || c.Id.StartsWith(idOrName, StringComparison.Ordinal));

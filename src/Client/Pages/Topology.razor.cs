@@ -1,0 +1,105 @@
+using System.Globalization;
+using Dashboard.Client.Model;
+using Dashboard.Client.Services;
+using Dashboard.Shared.Contracts;
+using Microsoft.AspNetCore.Components;
+
+namespace Dashboard.Client.Pages;
+
+/// <summary>The network wiring as a picture: which container hangs off which veth, bridge and Docker network.</summary>
+public sealed partial class Topology : IDisposable
+{
+    // MudSelect cannot hold a null item value, so "all" needs a value of its own.
+    private const string AllNetworks = "";
+
+    private readonly CancellationTokenSource _cts = new();
+    private TopologyGraph? _graph;
+    private ReachabilityReport? _reachability;
+    private bool _loading = true;
+    private string? _error;
+    private string _networkId = AllNetworks;
+    private string? _query;
+    private string? _selectedId;
+
+    [Inject] public required IDashboardData Data { get; init; }
+
+    private TopologyDrawing Drawing => TopologyLayout.Compute(_graph!, new TopologyView
+    {
+        NetworkId = _networkId == AllNetworks ? null : _networkId,
+        ContainerQuery = _query,
+    });
+
+    private IEnumerable<TopologyNode> Networks =>
+        (_graph?.Nodes ?? []).Where(n => n.Kind == TopologyNodeKinds.Network).OrderBy(n => n.Label, StringComparer.Ordinal);
+
+    private TopologyNode? Selected => _selectedId is null ? null : _graph?.Nodes.FirstOrDefault(n => n.Id == _selectedId);
+
+    private IReadOnlySet<string> Reachable =>
+        ReachabilityDisplay.ReachableFrom(_reachability, Selected is { Kind: TopologyNodeKinds.Container } c ? c.Label : null);
+
+    private string ReachableText => Reachable.Count == 0
+        ? "Reaches no other container."
+        : $"Reaches {string.Join(", ", Reachable.Order(StringComparer.Ordinal))}.";
+
+    private string ViewBox => $"0 0 {Number(Drawing.Width)} {Number(Drawing.Height)}";
+
+    protected override Task OnInitializedAsync() => LoadAsync();
+
+    private async Task LoadAsync()
+    {
+        _loading = _graph is null;
+        try
+        {
+            var graph = Data.GetTopologyAsync(_cts.Token);
+            var reachability = Data.GetReachabilityAsync(_cts.Token);
+            _graph = await graph;
+            _reachability = await reachability;
+            _error = null;
+        }
+        catch (Exception ex) when (ApiErrors.IsLoadFailure(ex, _cts.Token))
+        {
+            _error = ApiErrors.Describe("the topology", ex);
+        }
+        finally
+        {
+            _loading = false;
+        }
+    }
+
+    private void OnNetworkChanged(string? networkId) => _networkId = networkId ?? AllNetworks;
+
+    private void Select(string nodeId) => _selectedId = nodeId;
+
+    private void ClearSelection() => _selectedId = null;
+
+    private string BoxClass(TopologyBox box)
+    {
+        var classes = $"node {box.Kind}{(box.IsFrame ? " frame" : "")}";
+        if (box.NodeId == _selectedId)
+        {
+            classes += " selected";
+        }
+
+        if (box.Kind == TopologyNodeKinds.Container && Reachable.Contains(box.Title))
+        {
+            classes += " reachable";
+        }
+
+        return classes;
+    }
+
+    private static string Number(double value) => value.ToString("0.#", CultureInfo.InvariantCulture);
+
+    // SVG text does not wrap or ellipsize; about 7.4 px per character at the 12 px monospace-ish font used here.
+    private static string Clip(string text, double width)
+    {
+        var max = (int)((width - 16) / 7.4);
+        return text.Length <= max ? text : string.Concat(text.AsSpan(0, max - 1), "…");
+    }
+
+    public void Dispose()
+    {
+        _cts.Cancel();
+        _cts.Dispose();
+    }
+}
