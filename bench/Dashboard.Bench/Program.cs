@@ -23,4 +23,11 @@ finally
     {
         Console.Error.WriteLine($"Killed {leftovers} sleeper processes a benchmark run left behind.");
     }
+
+    // Likewise for the topology benchmark's containers and networks.
+    var removed = TopologyBenchmarks.TryRemoveLeftovers();
+    if (removed > 0)
+    {
+        Console.Error.WriteLine($"Removed {removed} bench containers and networks a benchmark run left behind.");
+    }
 }
