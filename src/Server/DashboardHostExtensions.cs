@@ -5,7 +5,9 @@ using Dashboard.Server.Collection.Proc;
 using Dashboard.Server.Components;
 using Dashboard.Server.Configuration;
 using Dashboard.Shared.Contracts;
+using Dashboard.Server.Live;
 using Dashboard.Server.State;
+using Dashboard.Shared.Live;
 using Microsoft.Extensions.Options;
 
 namespace Dashboard.Server;
@@ -26,11 +28,18 @@ public static class DashboardHostExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<DashboardOptions>, DashboardOptionsValidator>();
 
-        builder.Services.AddSingleton<IDockerSource, DockerCollector>();
+        builder.Services.AddSingleton<DockerCollector>();
+        builder.Services.AddSingleton<IDockerSource>(sp => sp.GetRequiredService<DockerCollector>());
+        builder.Services.AddSingleton<DockerTracker>();
         builder.Services.AddSingleton<IProcSource, ProcSource>();
         builder.Services.AddSingleton<INetworkSource, NetworkCollector>();
         builder.Services.AddSingleton<TopologyIdentity>();
-        builder.Services.AddSingleton<IHostStateProvider, HostStateService>();
+        builder.Services.AddSingleton<LivePublisher>();
+        builder.Services.AddSingleton<LiveStateService>();
+        builder.Services.AddSingleton<IHostStateProvider>(sp => sp.GetRequiredService<LiveStateService>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<LiveStateService>());
+        builder.Services.AddSignalR()
+            .AddJsonProtocol(o => o.PayloadSerializerOptions.PropertyNamingPolicy = DashboardJson.Options.PropertyNamingPolicy);
 
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
@@ -66,6 +75,7 @@ public static class DashboardHostExtensions
         app.MapNetworksApi();
         app.MapNetnsApi();
         app.MapTopologyApi();
+        app.MapHub<DashboardHub>(DashboardHubContract.Path);
         app.MapStaticAssets();
         app.MapRazorComponents<App>()
             .AddInteractiveWebAssemblyRenderMode()

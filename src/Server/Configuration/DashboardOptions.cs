@@ -22,4 +22,13 @@ public sealed class DashboardOptions
 
     /// <summary>How long one call to the engine may take before the engine counts as unavailable.</summary>
     public TimeSpan DockerTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How often /proc is scanned for what the engine does not report (<c>unshare</c>, <c>ip netns add</c>, processes
+    /// changing namespace). Docker events trigger a refresh at once, whatever this says.
+    /// </summary>
+    public TimeSpan ScanInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How many unsent items a live subscriber may fall behind by before it is dropped (it then resubscribes).</summary>
+    public int LiveSubscriberBuffer { get; set; } = 64;
 }

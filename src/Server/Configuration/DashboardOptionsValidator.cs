@@ -42,6 +42,16 @@ internal sealed class DashboardOptionsValidator : IValidateOptions<DashboardOpti
             errors.Add($"Dashboard:DockerTimeout must be a TimeSpan between 00:00:00.001 and 00:05:00 (e.g. 00:00:05); got {options.DockerTimeout}.");
         }
 
+        if (options.ScanInterval < TimeSpan.FromMilliseconds(100) || options.ScanInterval > TimeSpan.FromHours(1))
+        {
+            errors.Add($"Dashboard:ScanInterval must be a TimeSpan between 00:00:00.1 and 01:00:00 (e.g. 00:00:02); got {options.ScanInterval}.");
+        }
+
+        if (options.LiveSubscriberBuffer is < 1 or > 100_000)
+        {
+            errors.Add($"Dashboard:LiveSubscriberBuffer must be between 1 and 100000; got {options.LiveSubscriberBuffer}.");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

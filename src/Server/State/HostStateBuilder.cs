@@ -36,6 +36,7 @@ internal static class HostStateBuilder
                 Docker = new DockerStatus
                 {
                     Available = docker.Available,
+                    State = docker.Available ? DockerEngineState.Connected : docker.EngineState,
                     Endpoint = dockerEndpoint,
                     Version = docker.Version,
                     ApiVersion = docker.ApiVersion,

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Dashboard.Shared.Contracts;
 
 /// <summary>Answer of <c>GET /api/status</c>: where the data comes from and how much of it there is.</summary>
@@ -26,6 +28,8 @@ public sealed record DockerStatus
 {
     /// <summary>True when the engine answered the last scan.</summary>
     public required bool Available { get; init; }
+    /// <summary>The connection as the live state sees it: connected, reconnecting after a loss, or unavailable.</summary>
+    public DockerEngineState State { get; init; }
     /// <summary>The configured endpoint, e.g. <c>unix:///var/run/docker.sock</c>.</summary>
     public required string Endpoint { get; init; }
     /// <summary>The engine's version, e.g. <c>20.10.24</c>; null when unavailable.</summary>
@@ -34,4 +38,16 @@ public sealed record DockerStatus
     public string? ApiVersion { get; init; }
     /// <summary>Why the engine is unavailable, when it is.</summary>
     public string? Error { get; init; }
+}
+
+/// <summary>How the server's connection to the Docker engine stands.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<DockerEngineState>))]
+public enum DockerEngineState
+{
+    /// <summary>The engine answers and its events are followed.</summary>
+    [JsonStringEnumMemberName("connected")] Connected,
+    /// <summary>The engine was lost a moment ago; the server is trying again and keeps serving /proc data meanwhile.</summary>
+    [JsonStringEnumMemberName("reconnecting")] Reconnecting,
+    /// <summary>The engine cannot be reached (absent, stopped, or refusing); retried in the background.</summary>
+    [JsonStringEnumMemberName("unavailable")] Unavailable,
 }

@@ -38,10 +38,10 @@ internal sealed partial class DockerCollector : IDockerSource, IDisposable
         {
             var version = await _client.System.GetVersionAsync(ct);
             var listed = await _client.Containers.ListContainersAsync(new ContainersListParameters { All = true }, ct);
-            var containers = await InspectAllAsync(listed.Select(c => c.ID), id => InspectContainerAsync(id, ct));
+            var containers = await InspectAllAsync(listed.Select(c => c.ID), id => InspectContainerCoreAsync(id, ct));
             var networkList = await _client.Networks.ListNetworksAsync(new NetworksListParameters(), ct);
             // The list leaves Containers empty: only an inspect names the members.
-            var networks = await InspectAllAsync(networkList.Select(n => n.ID), id => InspectNetworkAsync(id, ct));
+            var networks = await InspectAllAsync(networkList.Select(n => n.ID), id => InspectNetworkCoreAsync(id, ct));
 
             if (!_lastAvailable)
             {
@@ -71,6 +71,84 @@ internal sealed partial class DockerCollector : IDockerSource, IDisposable
         }
     }
 
+    /// <summary>The engine's version; throws when it does not answer within the timeout.</summary>
+    public async Task<(string Version, string ApiVersion)> GetVersionAsync(CancellationToken cancellationToken)
+    {
+        using var timeout = WithTimeout(cancellationToken);
+        var version = await _client.System.GetVersionAsync(timeout.Token);
+        return (version.Version, version.APIVersion);
+    }
+
+    /// <summary>
+    /// One cheap look at what exists: every container with a fingerprint of what its list entry shows (state, names,
+    /// network endpoints), and every network id. Throws when the engine does not answer.
+    /// </summary>
+    public async Task<DockerListing> ListAsync(CancellationToken cancellationToken)
+    {
+        using var timeout = WithTimeout(cancellationToken);
+        var containers = await _client.Containers.ListContainersAsync(new ContainersListParameters { All = true }, timeout.Token);
+        var networks = await _client.Networks.ListNetworksAsync(new NetworksListParameters(), timeout.Token);
+        return new DockerListing(
+            containers.ToDictionary(c => c.ID, Fingerprint, StringComparer.Ordinal),
+            networks.Select(n => n.ID).ToList());
+    }
+
+    private static string Fingerprint(ContainerListResponse c)
+    {
+        var endpoints = (c.NetworkSettings?.Networks ?? new Dictionary<string, EndpointSettings>())
+            .OrderBy(kv => kv.Key, StringComparer.Ordinal)
+            .Select(kv => $"{kv.Key}={kv.Value.EndpointID}/{kv.Value.IPAddress}/{kv.Value.GlobalIPv6Address}");
+        return $"{c.State}|{string.Join(',', c.Names ?? [])}|{string.Join(',', endpoints)}";
+    }
+
+    /// <summary>One container, or null when it is gone; throws when the engine does not answer.</summary>
+    public async Task<DockerContainer?> InspectContainerAsync(string id, CancellationToken cancellationToken)
+    {
+        using var timeout = WithTimeout(cancellationToken);
+        return await InspectContainerCoreAsync(id, timeout.Token);
+    }
+
+    /// <summary>One network, or null when it is gone; throws when the engine does not answer.</summary>
+    public async Task<DockerNetwork?> InspectNetworkAsync(string id, CancellationToken cancellationToken)
+    {
+        using var timeout = WithTimeout(cancellationToken);
+        return await InspectNetworkCoreAsync(id, timeout.Token);
+    }
+
+    /// <summary>
+    /// Follows the engine's container and network events until the stream ends (the engine stopped) or
+    /// <paramref name="cancellationToken"/> fires. Ending is an exception or a normal return; both mean "reconnect".
+    /// </summary>
+    public Task MonitorEventsAsync(Action<DockerEvent> onEvent, CancellationToken cancellationToken)
+    {
+        var parameters = new ContainerEventsParameters
+        {
+            Filters = new Dictionary<string, IDictionary<string, bool>>
+            {
+                ["type"] = new Dictionary<string, bool> { ["container"] = true, ["network"] = true },
+            },
+        };
+        var progress = new SynchronousProgress(m => onEvent(new DockerEvent(
+            m.Type ?? "",
+            m.Action ?? "",
+            m.Actor?.ID ?? "",
+            m.Actor?.Attributes is { } a ? new Dictionary<string, string>(a) : new Dictionary<string, string>())));
+        return _client.System.MonitorEventsAsync(parameters, progress, cancellationToken);
+    }
+
+    private CancellationTokenSource WithTimeout(CancellationToken cancellationToken)
+    {
+        var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_timeout);
+        return timeout;
+    }
+
+    /// <summary>Calls back on the reading thread, in order: <see cref="Progress{T}"/> would post to the thread pool.</summary>
+    private sealed class SynchronousProgress(Action<Message> report) : IProgress<Message>
+    {
+        public void Report(Message value) => report(value);
+    }
+
     private static async Task<IReadOnlyList<T>> InspectAllAsync<T>(IEnumerable<string> ids, Func<string, Task<T?>> inspect) where T : class
     {
         // A handful at a time: enough to hide latency without flooding the engine on a big host.
@@ -84,7 +162,7 @@ internal sealed partial class DockerCollector : IDockerSource, IDisposable
         return results;
     }
 
-    private async Task<DockerContainer?> InspectContainerAsync(string id, CancellationToken ct)
+    private async Task<DockerContainer?> InspectContainerCoreAsync(string id, CancellationToken ct)
     {
         ContainerInspectResponse c;
         try
@@ -138,7 +216,7 @@ internal sealed partial class DockerCollector : IDockerSource, IDisposable
         };
     }
 
-    private async Task<DockerNetwork?> InspectNetworkAsync(string id, CancellationToken ct)
+    private async Task<DockerNetwork?> InspectNetworkCoreAsync(string id, CancellationToken ct)
     {
         NetworkResponse n;
         try

@@ -6,15 +6,18 @@ namespace Dashboard.Server.Collection.Docker;
 internal sealed class DockerState
 {
     public required bool Available { get; init; }
+    /// <summary>How the connection stands; <see cref="DockerEngineState.Connected"/> whenever <see cref="Available"/>.</summary>
+    public DockerEngineState EngineState { get; init; }
     public string? Version { get; init; }
     public string? ApiVersion { get; init; }
     public string? Error { get; init; }
     public required IReadOnlyList<DockerContainer> Containers { get; init; }
     public required IReadOnlyList<DockerNetwork> Networks { get; init; }
 
-    public static DockerState Unavailable(string error) => new()
+    public static DockerState Unavailable(string error, DockerEngineState state = DockerEngineState.Unavailable) => new()
     {
         Available = false,
+        EngineState = state,
         Error = error,
         Containers = [],
         Networks = [],
@@ -51,3 +54,9 @@ internal sealed class DockerNetwork
 }
 
 internal sealed record DockerNetworkMember(string ContainerId, string Name, string? IPv4Address, string? IPv6Address, string? MacAddress);
+
+/// <summary>What <see cref="DockerCollector.ListAsync"/> saw: container id → fingerprint of its list entry, and network ids.</summary>
+internal sealed record DockerListing(IReadOnlyDictionary<string, string> Containers, IReadOnlyList<string> NetworkIds);
+
+/// <summary>One engine event: type (container, network), action (start, die, connect…), the actor's id and attributes.</summary>
+internal sealed record DockerEvent(string Type, string Action, string ActorId, IReadOnlyDictionary<string, string> Attributes);

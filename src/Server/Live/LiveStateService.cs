@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Dashboard.Server.Collection.Net;
+using Dashboard.Server.Collection.Proc;
+using Dashboard.Server.Configuration;
+using Dashboard.Server.State;
+using Dashboard.Shared.Contracts;
+using Microsoft.Extensions.Options;
+
+namespace Dashboard.Server.State
+{
+    internal interface IHostStateProvider
+    {
+        /// <summary>A state whose collection began after this call: what a request sees is never older than the request.</summary>
+        Task<HostState> GetCurrentAsync(CancellationToken cancellationToken);
+    }
+}
+
+namespace Dashboard.Server.Live
+{
+    /// <summary>
+    /// Keeps the host's state current: refreshes at once when the engine reports an event or a request asks for a
+    /// fresh state, and at least every <see cref="DashboardOptions.ScanInterval"/> for what only /proc shows. One
+    /// refresh runs at a time; requests that arrive meanwhile share the next one. Every state built goes to the
+    /// <see cref="LivePublisher"/>.
+    /// </summary>
+    internal sealed partial class LiveStateService(
+        DockerTracker docker,
+        IProcSource proc,
+        INetworkSource network,
+        TopologyIdentity identity,
+        LivePublisher publisher,
+        IOptions<DashboardOptions> options,
+        ILogger<LiveStateService> logger) : BackgroundService, IHostStateProvider
+    {
+        private readonly Lock _lock = new();
+        private readonly Channel<bool> _trigger = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+        private TaskCompletionSource<HostState>? _waiting;
+        private HostState? _latest;
+
+        /// <summary>The newest state built, without waiting; null before the first.</summary>
+        public HostState? Latest
+        {
+            get
+            {
+                lock (_lock)
+                {
+                    return _latest;
+                }
+            }
+        }
+
+        public async Task<HostState> GetCurrentAsync(CancellationToken cancellationToken)
+        {
+            Task<HostState> next;
+            lock (_lock)
+            {
+                _waiting ??= new TaskCompletionSource<HostState>(TaskCreationOptions.RunContinuationsAsynchronously);
+                next = _waiting.Task;
+            }
+
+            RequestRefresh();
+            // The refresh is shared, so one caller's cancellation must not cancel it for the others.
+            return await next.WaitAsync(cancellationToken);
+        }
+
+        /// <summary>Asks for a refresh as soon as the current one (if any) is done.</summary>
+        public void RequestRefresh() => _trigger.Writer.TryWrite(true);
+
+        protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+        {
+            docker.Changed += RequestRefresh;
+            var events = Task.Run(() => docker.RunAsync(stoppingToken), CancellationToken.None);
+            var publishing = Task.Run(() => publisher.RunAsync(stoppingToken), CancellationToken.None);
+            try
+            {
+                while (!stoppingToken.IsCancellationRequested)
+                {
+                    await RefreshOnceAsync(stoppingToken);
+                    await WaitForTriggerAsync(options.Value.ScanInterval, stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+            }
+            finally
+            {
+                docker.Changed -= RequestRefresh;
+                lock (_lock)
+                {
+                    _waiting?.TrySetCanceled(stoppingToken);
+                }
+
+                await Task.WhenAll(events, publishing);
+            }
+        }
+
+        private async Task RefreshOnceAsync(CancellationToken stoppingToken)
+        {
+            TaskCompletionSource<HostState>? waiting;
+            long startedAt;
+            lock (_lock)
+            {
+                (waiting, _waiting) = (_waiting, null);
+                startedAt = Stopwatch.GetTimestamp();
+            }
+
+            // Drop triggers that arrived before this refresh began: it covers them.
+            _trigger.Reader.TryRead(out _);
+            try
+            {
+                var state = await CollectAsync(startedAt, stoppingToken);
+                lock (_lock)
+                {
+                    _latest = state;
+                }
+
+                waiting?.TrySetResult(state);
+                publisher.Offer(state);
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                LogRefreshFailed(e);
+                waiting?.TrySetException(e);
+                await Task.Delay(options.Value.ScanInterval, stoppingToken);
+            }
+        }
+
+        private async Task WaitForTriggerAsync(TimeSpan interval, CancellationToken stoppingToken)
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            timeout.CancelAfter(interval);
+            try
+            {
+                await _trigger.Reader.WaitToReadAsync(timeout.Token);
+            }
+            catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+            {
+                // The interval passed: time for the periodic rescan.
+            }
+        }
+
+        private async Task<HostState> CollectAsync(long startedAt, CancellationToken cancellationToken)
+        {
+            // Docker first, then /proc: every container the engine calls running then has its init in the scan.
+            var dockerState = await docker.RefreshAsync(cancellationToken);
+            var scan = await Task.Run(proc.Scan, cancellationToken);
+            // After the scan: it is what knows every network namespace and a way into each.
+            var net = await Task.Run(() => network.Collect(scan), cancellationToken);
+            // Refreshes run one at a time, so the registry sees the states in the order they were built.
+            var generations = identity.Observe(scan.Namespaces.Keys.Where(k => k.Type == NamespaceType.Net).Select(k => k.Inode));
+            return HostStateBuilder.Build(scan, dockerState, options.Value.DockerEndpoint, startedAt, net, generations);
+        }
+
+        [LoggerMessage(Level = LogLevel.Error, Message = "Refreshing the host's state failed; retrying at the next interval")]
+        private partial void LogRefreshFailed(Exception exception);
+    }
+}
