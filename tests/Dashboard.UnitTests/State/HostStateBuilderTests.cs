@@ -9,14 +9,14 @@ namespace Dashboard.UnitTests.State;
 public sealed class HostStateBuilderTests
 {
     // Inodes shaped like the kernel's: the initial namespaces are the low 40265318xx ones.
-    private static readonly Dictionary<NamespaceType, ulong> Initial = new()
+    internal static readonly Dictionary<NamespaceType, ulong> Initial = new()
     {
         [NamespaceType.Mnt] = 4026531841, [NamespaceType.Pid] = 4026531836, [NamespaceType.Net] = 4026531840,
         [NamespaceType.Uts] = 4026531838, [NamespaceType.Ipc] = 4026531839, [NamespaceType.User] = 4026531837,
         [NamespaceType.Cgroup] = 4026531835, [NamespaceType.Time] = 4026531834,
     };
 
-    private static Dictionary<NamespaceType, ulong> Own(ulong baseInode, params NamespaceType[] hostTypes)
+    internal static Dictionary<NamespaceType, ulong> Own(ulong baseInode, params NamespaceType[] hostTypes)
     {
         var ns = new Dictionary<NamespaceType, ulong>(Initial);
         var i = 0UL;
@@ -31,13 +31,13 @@ public sealed class HostStateBuilderTests
         return ns;
     }
 
-    private static ProcessRecord Proc(int pid, int ppid, IReadOnlyDictionary<NamespaceType, ulong> ns, params int[] nsPids) => new()
+    internal static ProcessRecord Proc(int pid, int ppid, IReadOnlyDictionary<NamespaceType, ulong> ns, params int[] nsPids) => new()
     {
         Pid = pid, Ppid = ppid, NsPids = nsPids.Length > 0 ? nsPids : [pid], Name = "sleep", Command = "sleep 1d",
         Uid = 0, User = "root", StartTime = 100, Namespaces = ns, Threads = [],
     };
 
-    private static ProcScan Scan(params ProcessRecord[] processes)
+    internal static ProcScan Scan(params ProcessRecord[] processes)
     {
         var namespaces = new Dictionary<NamespaceKey, NamespaceRecord>();
         foreach (var p in processes)
@@ -56,14 +56,14 @@ public sealed class HostStateBuilderTests
         };
     }
 
-    private static DockerContainer Container(string name, int? pid, string state = "running") => new()
+    internal static DockerContainer Container(string name, int? pid, string state = "running") => new()
     {
         Id = name + new string('0', 64 - name.Length), Name = name, Image = "busybox", State = state, Pid = pid,
         Created = DateTimeOffset.UnixEpoch, Labels = new Dictionary<string, string>(),
         HostConfig = new ContainerHostConfig { Privileged = false, CapAdd = [] }, Mounts = [], Endpoints = [],
     };
 
-    private static DockerState Docker(params DockerContainer[] containers) =>
+    internal static DockerState Docker(params DockerContainer[] containers) =>
         new() { Available = true, Version = "20.10", ApiVersion = "1.41", Containers = containers, Networks = [] };
 
     [Fact]
