@@ -11,6 +11,11 @@ if (!Environment.IsPrivilegedProcess)
 
 try
 {
+    if (args is ["live", ..])
+    {
+        return await LiveBenchmark.RunAsync();
+    }
+
     var summaries = BenchmarkSwitcher.FromAssembly(typeof(DiscoveryBenchmarks).Assembly).Run(args);
     var failed = summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success));
     return failed ? 1 : 0;

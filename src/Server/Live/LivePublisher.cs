@@ -93,7 +93,16 @@ internal sealed partial class LivePublisher(IOptions<DashboardOptions> options, 
 
                 if (state is not null)
                 {
-                    Publish(state);
+                    try
+                    {
+                        Publish(state);
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        // One state that cannot be compared must not end live updates for everyone: the next one is tried.
+                        LogPublishFailed(e);
+                    }
+
                     lastPublished = Stopwatch.GetTimestamp();
                 }
             }
@@ -210,6 +219,9 @@ internal sealed partial class LivePublisher(IOptions<DashboardOptions> options, 
         public long Id { get; } = Interlocked.Increment(ref s_next);
         public Channel<LiveMessage> Queue { get; } = queue;
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Publishing a state to live subscribers failed; waiting for the next one")]
+    private partial void LogPublishFailed(Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Live subscriber {Id} dropped: more than {Buffer} batches behind; it will resubscribe")]
     private partial void LogDropped(long id, int buffer);

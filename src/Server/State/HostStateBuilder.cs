@@ -155,8 +155,14 @@ internal static class HostStateBuilder
         foreach (var type in NamespaceTypes.All)
         {
             var inode = ns[type];
-            var others = byInode[new NamespaceKey(type, inode)].Where(r => r.Id != id).OrderBy(r => r.Name, StringComparer.Ordinal).ToList();
-            var sharing = initial.TryGetValue(type, out var init) && init == inode ? Sharing.Host
+            var isHost = initial.TryGetValue(type, out var init) && init == inode;
+            // The host's namespaces hold most containers: naming them all in each of them would make every container's
+            // record grow with the host's size (and change whenever any container comes or goes). The namespace's own
+            // record lists them instead.
+            var others = isHost
+                ? []
+                : byInode[new NamespaceKey(type, inode)].Where(r => r.Id != id).OrderBy(r => r.Name, StringComparer.Ordinal).ToList();
+            var sharing = isHost ? Sharing.Host
                 : others.Count > 0 ? Sharing.Shared
                 : Sharing.Private;
             result[type] = new ContainerNamespace { Inode = inode, Sharing = sharing, SharedWith = others };

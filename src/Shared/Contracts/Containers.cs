@@ -30,7 +30,10 @@ public sealed record ContainerNamespace
     public required ulong Inode { get; init; }
     /// <summary>private, shared or host.</summary>
     public required Sharing Sharing { get; init; }
-    /// <summary>Every other container in the same namespace, whatever <see cref="Sharing"/> says.</summary>
+    /// <summary>
+    /// Every other container in the same namespace when it is private or shared; empty for the host's namespaces, whose
+    /// containers <c>GET /api/namespaces/{type}/{inode}</c> lists (naming them here would grow every container's record with the host).
+    /// </summary>
     public required IReadOnlyList<ContainerRef> SharedWith { get; init; }
 }
 
@@ -121,7 +124,7 @@ public sealed record ContainerNamespaceRow
     public required ulong Inode { get; init; }
     /// <summary>private, shared or host.</summary>
     public required Sharing Sharing { get; init; }
-    /// <summary>The other containers in the same namespace.</summary>
+    /// <summary>The other containers in the same namespace; empty for the host's namespaces (see <see cref="ContainerNamespace.SharedWith"/>).</summary>
     public required IReadOnlyList<ContainerRef> SharedWith { get; init; }
     /// <summary>What this namespace type isolates.</summary>
     public required string Description { get; init; }

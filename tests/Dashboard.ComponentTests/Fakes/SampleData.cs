@@ -140,7 +140,8 @@ public static class SampleData
         {
             Inode = kv.Value,
             Sharing = Initial[kv.Key] == kv.Value ? Sharing.Host : Others(d, kv.Key).Any() ? Sharing.Shared : Sharing.Private,
-            SharedWith = Others(d, kv.Key).Select(o => new ContainerRef { Id = o.Id, Name = o.Name }).ToList(),
+            // As the server does: the host's namespaces do not name the containers in each container's record.
+            SharedWith = Initial[kv.Key] == kv.Value ? [] : Others(d, kv.Key).Select(o => new ContainerRef { Id = o.Id, Name = o.Name }).ToList(),
         }),
     };
 

@@ -87,10 +87,12 @@ public sealed class HostStateBuilderTests
         Assert.Equal(Sharing.Host, byName["pidhost"].Namespaces![NamespaceType.Pid].Sharing);
         Assert.Null(byName["stopped"].Namespaces);
 
-        // All three are in the host's user namespace: host wins over shared, but sharedWith still names the others.
+        // All three are in the host's user namespace: host wins over shared, and the namespace, not each container, names them.
         var user = byName["web1"].Namespaces![NamespaceType.User];
         Assert.Equal(Sharing.Host, user.Sharing);
-        Assert.Equal(["joiner", "pidhost"], user.SharedWith.Select(r => r.Name));
+        Assert.Empty(user.SharedWith);
+        var userNs = state.NamespaceList.Single(n => n.Type == NamespaceType.User && n.Inode == user.Inode);
+        Assert.Equal(["joiner", "pidhost", "web1"], userNs.Containers.Order(StringComparer.Ordinal));
     }
 
     [Fact]

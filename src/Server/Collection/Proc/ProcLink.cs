@@ -12,6 +12,8 @@ internal static unsafe partial class ProcLink
     public const int Eperm = 1;
     public const int Enoent = 2;
     public const int Esrch = 3;
+    /// <summary>What opening /proc/&lt;pid&gt;/mountinfo answers while the process is exiting (its mount namespace is gone).</summary>
+    public const int Einval = 22;
     public const int Eacces = 13;
 
     // Namespace links are ~20 bytes; fd targets are paths, which PATH_MAX bounds.

@@ -579,7 +579,7 @@ internal sealed class ProcScanner
     }
 
     private static bool IsGone(Exception e) =>
-        e is FileNotFoundException or DirectoryNotFoundException || (e is IOException && e.HResult == ProcLink.Esrch);
+        e is FileNotFoundException or DirectoryNotFoundException || (e is IOException && e.HResult is ProcLink.Esrch or ProcLink.Einval);
 
     private enum Outcome
     {
