@@ -22,6 +22,7 @@ internal static class LiveBenchmark
     private const int Subscribers = 50;
     private const int Containers = 50;
     private const int Networks = 5;
+    private static readonly List<string> s_refreshes = [];
 
     public static async Task<int> RunAsync()
     {
@@ -87,6 +88,7 @@ internal static class LiveBenchmark
             var batches = subscriptions[0].Read(l => l.Batches);
             Console.WriteLine($"gaps seen by any subscriber: {gaps}; batches received by one subscriber: {batches}");
             Console.WriteLine($"RSS with {Subscribers} subscribers and {Containers} containers: {Rss(server.Id)} MiB");
+            SummariseRefreshes();
 
             await StalledSubscriberAsync(address, server.Id);
 
@@ -120,6 +122,7 @@ internal static class LiveBenchmark
         var clock = Stopwatch.StartNew();
         var samples = new List<long>();
         var round = 0;
+        TimeSpan? closedAt = null;
         var nextSample = TimeSpan.Zero;
         while (clock.Elapsed < TimeSpan.FromSeconds(60))
         {
@@ -129,7 +132,10 @@ internal static class LiveBenchmark
                 samples.Add(rss);
                 Console.WriteLine($"| {clock.Elapsed.TotalSeconds:0} | {rss} |");
                 nextSample += TimeSpan.FromSeconds(10);
-                await stalled.PingAsync();
+                if (closedAt is null && !await stalled.TryPingAsync())
+                {
+                    closedAt = clock.Elapsed;
+                }
             }
 
             var name = $"{Prefix}c{round % Containers}";
@@ -141,7 +147,34 @@ internal static class LiveBenchmark
         samples.Add(Rss(serverPid));
         Console.WriteLine($"| {clock.Elapsed.TotalSeconds:0} | {samples[^1]} |");
         var (bytes, completion) = await stalled.DrainAsync(TimeSpan.FromSeconds(10));
-        Console.WriteLine($"{round} containers replaced; RSS min {samples.Min()} / max {samples.Max()} MiB; the stalled subscriber then read {bytes / 1024} KiB and its stream ended with: {completion ?? "(no completion: not dropped)"}");
+        Console.WriteLine($"{round} containers replaced; RSS min {samples.Min()} / max {samples.Max()} MiB; " +
+            $"server closed the stalled connection: {(closedAt is { } at ? $"by {at.TotalSeconds:0} s" : "no")}; " +
+            $"it then read {bytes / 1024} KiB and its stream ended with: {completion ?? "(no completion message)"}");
+    }
+
+    /// <summary>Median and p95 of each refresh phase, from the server's debug log of the run so far.</summary>
+    private static void SummariseRefreshes()
+    {
+        List<double[]> phases;
+        lock (s_refreshes)
+        {
+            phases = s_refreshes.Select(l => System.Text.RegularExpressions.Regex.Matches(l, @"([0-9]+\.[0-9]) ms")
+                .Select(m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToArray())
+                .Where(p => p.Length == 4).ToList();
+            s_refreshes.Clear();
+        }
+
+        if (phases.Count == 0)
+        {
+            return;
+        }
+
+        string[] names = ["docker", "/proc scan", "netlink", "build"];
+        Console.WriteLine($"refreshes: {phases.Count}; " + string.Join("; ", names.Select((n, i) =>
+        {
+            var sorted = phases.Select(p => p[i]).Order().ToList();
+            return string.Create(CultureInfo.InvariantCulture, $"{n} p50 {sorted[sorted.Count / 2]:0} ms p95 {sorted[Math.Min(sorted.Count - 1, (int)(sorted.Count * 0.95))]:0} ms");
+        })));
     }
 
     private static void Row(string what, List<double> values)
@@ -159,10 +192,36 @@ internal static class LiveBenchmark
             WorkingDirectory = Path.GetDirectoryName(dll)!,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            Environment = { ["ASPNETCORE_ENVIRONMENT"] = "Production", ["Logging__LogLevel__Default"] = "Warning" },
+            Environment =
+            {
+                ["ASPNETCORE_ENVIRONMENT"] = "Production",
+                ["Logging__LogLevel__Default"] = "Warning",
+                ["Logging__LogLevel__Dashboard.Server.Live"] = "Debug",
+                ["Logging__Console__FormatterName"] = "simple",
+                ["Logging__Console__FormatterOptions__SingleLine"] = "true",
+            },
         };
         var process = Process.Start(psi)!;
-        process.OutputDataReceived += (_, e) => { if (e.Data is { } line) Console.WriteLine($"  server: {line}"); };
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is not { } line)
+            {
+                return;
+            }
+
+            // Refresh timings are summed up at the end; everything else is shown as it comes.
+            if (line.Contains("Refreshed: ", StringComparison.Ordinal))
+            {
+                lock (s_refreshes)
+                {
+                    s_refreshes.Add(line);
+                }
+            }
+            else if (!line.Contains("WebRootPath", StringComparison.Ordinal))
+            {
+                Console.WriteLine($"  server: {line}");
+            }
+        };
         process.ErrorDataReceived += (_, e) => { if (e.Data is { } line) Console.WriteLine($"  server: {line}"); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -264,7 +323,18 @@ internal static class LiveBenchmark
         }
 
         /// <summary>Keeps the connection alive without reading: the server drops clients that stay silent for 30 s.</summary>
-        public Task PingAsync() => SendAsync("{\"type\":6}");
+        public async Task<bool> TryPingAsync()
+        {
+            try
+            {
+                await SendAsync("{\"type\":6}");
+                return true;
+            }
+            catch (Exception e) when (e is WebSocketException or IOException)
+            {
+                return false;
+            }
+        }
 
         private Task SendAsync(string message) =>
             _ws.SendAsync(Encoding.UTF8.GetBytes(message + RecordSeparator), WebSocketMessageType.Text, true, CancellationToken.None);
@@ -303,7 +373,7 @@ internal static class LiveBenchmark
                     }
                 }
             }
-            catch (OperationCanceledException)
+            catch (Exception e) when (e is OperationCanceledException or WebSocketException or IOException)
             {
             }
 

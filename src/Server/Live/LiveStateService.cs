@@ -144,13 +144,25 @@ namespace Dashboard.Server.Live
         {
             // Docker first, then /proc: every container the engine calls running then has its init in the scan.
             var dockerState = await docker.RefreshAsync(cancellationToken);
+            var dockerDone = Stopwatch.GetTimestamp();
             var scan = await Task.Run(proc.Scan, cancellationToken);
+            var scanDone = Stopwatch.GetTimestamp();
             // After the scan: it is what knows every network namespace and a way into each.
             var net = await Task.Run(() => network.Collect(scan), cancellationToken);
+            var netDone = Stopwatch.GetTimestamp();
             // Refreshes run one at a time, so the registry sees the states in the order they were built.
             var generations = identity.Observe(scan.Namespaces.Keys.Where(k => k.Type == NamespaceType.Net).Select(k => k.Inode));
-            return HostStateBuilder.Build(scan, dockerState, options.Value.DockerEndpoint, startedAt, net, generations);
+            var state = HostStateBuilder.Build(scan, dockerState, options.Value.DockerEndpoint, startedAt, net, generations);
+            LogRefreshed(
+                Stopwatch.GetElapsedTime(startedAt, dockerDone).TotalMilliseconds,
+                Stopwatch.GetElapsedTime(dockerDone, scanDone).TotalMilliseconds,
+                Stopwatch.GetElapsedTime(scanDone, netDone).TotalMilliseconds,
+                Stopwatch.GetElapsedTime(netDone).TotalMilliseconds);
+            return state;
         }
+
+        [LoggerMessage(Level = LogLevel.Debug, Message = "Refreshed: docker {DockerMs:0.0} ms, /proc {ScanMs:0.0} ms, netlink {NetMs:0.0} ms, build {BuildMs:0.0} ms")]
+        private partial void LogRefreshed(double dockerMs, double scanMs, double netMs, double buildMs);
 
         [LoggerMessage(Level = LogLevel.Error, Message = "Refreshing the host's state failed; retrying at the next interval")]
         private partial void LogRefreshFailed(Exception exception);
