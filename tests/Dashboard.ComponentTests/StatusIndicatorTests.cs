@@ -45,7 +45,7 @@ public sealed class StatusIndicatorTests : DashboardTest
     [Theory]
     [InlineData(LiveConnectionState.Live, "Live", "success", "Connected to the live hub")]
     [InlineData(LiveConnectionState.Reconnecting, "Reconnecting…", "warning", "is being made again")]
-    [InlineData(LiveConnectionState.Disconnected, "Disconnected", "error", "retrying in the background")]
+    [InlineData(LiveConnectionState.Disconnected, "Disconnected", "error", "retrying every 10 s")]
     [InlineData(LiveConnectionState.Connecting, "Connecting…", "default", "Connecting to the live hub")]
     public void Shows_each_connection_state_as_it_changes(LiveConnectionState state, string label, string color, string tooltip)
     {

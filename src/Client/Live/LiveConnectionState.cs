@@ -7,8 +7,8 @@ public enum LiveConnectionState
     Connecting,
     /// <summary>Subscribed: what is shown follows the host as it changes.</summary>
     Live,
-    /// <summary>Was live; the connection or the subscription was lost and is being made again. What is shown may be stale.</summary>
+    /// <summary>Was live; the connection or the subscription was lost a moment ago and is being made again. What is shown may be stale.</summary>
     Reconnecting,
-    /// <summary>No connection to the server; retried in the background. What is shown may be stale.</summary>
+    /// <summary>Not live for a while (<see cref="LiveRetryDelays.DisconnectedAfter"/>); still retried. What is shown may be stale.</summary>
     Disconnected,
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Dashboard.Client.Services;
 using Dashboard.Shared.Contracts;
 using Dashboard.Shared.Live;
@@ -10,7 +11,9 @@ namespace Dashboard.Client.Live;
 /// <summary>
 /// The browser's one connection to the live hub. Connects once, subscribes, applies every item to <see cref="Store"/>,
 /// and subscribes again whenever the stream ends, breaks, skips a version or comes from a new server run. The
-/// connection reconnects by itself; when it is closed for good it is started again, forever, with a backoff.
+/// connection reconnects by itself; when that gives up it is started again, forever, with a backoff. Not live for
+/// less than <see cref="LiveRetryDelays.DisconnectedAfter"/>, it is Reconnecting (Connecting before it was ever
+/// live); longer, Disconnected.
 /// </summary>
 public sealed partial class LiveDashboard : IAsyncDisposable
 {
@@ -19,20 +22,22 @@ public sealed partial class LiveDashboard : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     // Released whenever the client's own reconnect ends one way or the other, so the loop can look again.
     private readonly SemaphoreSlim _connectionEvent = new(0);
+    private readonly Lock _stateLock = new();
     private Task? _running;
     private bool _wasLive;
+    private long _notLiveSince = Stopwatch.GetTimestamp();
 
     public LiveDashboard(Uri hubUrl, ILogger<LiveDashboard> logger, Action<HttpConnectionOptions>? configure = null)
     {
         _logger = logger;
         _connection = new HubConnectionBuilder()
             .WithUrl(hubUrl, o => configure?.Invoke(o))
-            .WithAutomaticReconnect(new LiveRetryDelays())
+            .WithAutomaticReconnect(LiveRetryDelays.Reconnect)
             .AddJsonProtocol(o => o.PayloadSerializerOptions.PropertyNamingPolicy = DashboardJson.Options.PropertyNamingPolicy)
             .Build();
         _connection.Reconnecting += _ =>
         {
-            SetState(LiveConnectionState.Reconnecting);
+            SetNotLive();
             return Task.CompletedTask;
         };
         _connection.Reconnected += _ =>
@@ -42,7 +47,7 @@ public sealed partial class LiveDashboard : IAsyncDisposable
         };
         _connection.Closed += _ =>
         {
-            SetState(LiveConnectionState.Disconnected);
+            SetNotLive();
             _connectionEvent.Release();
             return Task.CompletedTask;
         };
@@ -71,8 +76,7 @@ public sealed partial class LiveDashboard : IAsyncDisposable
                 await ConnectedAsync(stop);
                 failures = await SubscribeAsync(stop) ? 0 : failures + 1;
                 Store.Detach();
-                SetState(_connection.State == HubConnectionState.Disconnected ? LiveConnectionState.Disconnected
-                    : _wasLive ? LiveConnectionState.Reconnecting : LiveConnectionState.Connecting);
+                SetNotLive();
                 // A stream that keeps failing before its first item must not turn into a busy loop.
                 await Task.Delay(LiveRetryDelays.After(failures), stop);
             }
@@ -103,13 +107,15 @@ public sealed partial class LiveDashboard : IAsyncDisposable
                     catch (Exception e) when (!stop.IsCancellationRequested)
                     {
                         LogStartFailed(attempts + 1, e.Message);
-                        SetState(LiveConnectionState.Disconnected);
+                        SetNotLive();
                         await Task.Delay(LiveRetryDelays.After(++attempts), stop);
                     }
 
                     break;
                 default:
+                    // Looks again now and then, so a long reconnect turns into Disconnected.
                     await _connectionEvent.WaitAsync(TimeSpan.FromSeconds(5), stop);
+                    SetNotLive();
                     break;
             }
         }
@@ -157,14 +163,34 @@ public sealed partial class LiveDashboard : IAsyncDisposable
         return applied;
     }
 
-    private void SetState(LiveConnectionState state)
+    private void SetNotLive()
     {
-        if (State == state)
+        lock (_stateLock)
         {
-            return;
+            if (State == LiveConnectionState.Live)
+            {
+                _notLiveSince = Stopwatch.GetTimestamp();
+            }
         }
 
-        State = state;
+        SetState(Stopwatch.GetElapsedTime(_notLiveSince) >= LiveRetryDelays.DisconnectedAfter ? LiveConnectionState.Disconnected
+            : _wasLive ? LiveConnectionState.Reconnecting
+            : LiveConnectionState.Connecting);
+    }
+
+    private void SetState(LiveConnectionState state)
+    {
+        // The client's events come on its own threads outside the browser; only a real change is reported.
+        lock (_stateLock)
+        {
+            if (State == state)
+            {
+                return;
+            }
+
+            State = state;
+        }
+
         Raise(DashboardChange.ConnectionOnly);
     }
 

@@ -1,18 +1,22 @@
-using Microsoft.AspNetCore.SignalR.Client;
-
 namespace Dashboard.Client.Live;
 
 /// <summary>
-/// How long to wait before the next attempt to reach the hub: at once, then backing off to every 10 s, and never
-/// giving up, since a dashboard left open should come back by itself when the server does.
+/// When to try the hub again. The client's own reconnect makes the first attempts, at once and then backing off;
+/// when it gives up, <see cref="LiveDashboard"/> keeps starting the connection on the same schedule, ending at every
+/// 10 s, forever, since a dashboard left open should come back by itself when the server does.
 /// </summary>
-public sealed class LiveRetryDelays : IRetryPolicy
+public static class LiveRetryDelays
 {
-    private static readonly TimeSpan[] Delays =
-        [TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10)];
+    /// <summary>The client's automatic reconnect: about 40 s of attempts.</summary>
+    public static readonly TimeSpan[] Reconnect =
+    [
+        TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5),
+        TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10),
+    ];
 
-    /// <summary>The wait before attempt number <paramref name="previousAttempts"/> + 1.</summary>
-    public static TimeSpan After(long previousAttempts) => Delays[(int)Math.Clamp(previousAttempts, 0, Delays.Length - 1)];
+    /// <summary>Lost for longer than this, the connection counts as down rather than coming back.</summary>
+    public static readonly TimeSpan DisconnectedAfter = TimeSpan.FromSeconds(45);
 
-    public TimeSpan? NextRetryDelay(RetryContext retryContext) => After(retryContext.PreviousRetryCount);
+    /// <summary>The wait before attempt number <paramref name="previousAttempts"/> + 1 of starting the connection again.</summary>
+    public static TimeSpan After(long previousAttempts) => Reconnect[(int)Math.Clamp(previousAttempts, 0, Reconnect.Length - 1)];
 }

@@ -17,7 +17,7 @@ public static class StatusDisplay
         LiveConnectionState.Reconnecting => new("Reconnecting…", Color.Warning, Icons.Material.Filled.Sync,
             "The connection to the server was lost and is being made again; what is shown may be out of date."),
         LiveConnectionState.Disconnected => new("Disconnected", Color.Error, Icons.Material.Filled.CloudOff,
-            "No connection to the server; retrying in the background. What is shown may be out of date."),
+            "The server has not answered for a while; retrying every 10 s. What is shown may be out of date."),
         _ => new("Connecting…", Color.Default, Icons.Material.Filled.HourglassEmpty,
             "Connecting to the live hub; until then the pages show what the REST API answered."),
     };
