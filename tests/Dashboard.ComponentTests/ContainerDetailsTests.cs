@@ -131,4 +131,36 @@ public sealed class ContainerDetailsTests : DashboardTest
         Assert.Equal("Could not load container web1: Connection refused", Text(cut, "load-error"));
         Assert.Empty(cut.FindAll("[data-testid=not-found]"));
     }
+
+    [Fact]
+    public void Loads_again_when_its_container_changes_but_not_for_others()
+    {
+        var cut = RenderLoaded("web1");
+        Assert.Equal(1, Data.Calls["GetContainerAsync"]);
+
+        Data.NotifyContainers(SampleData.Container("web2").Id);
+        Assert.Equal(1, Data.Calls["GetContainerAsync"]);
+
+        var web1 = SampleData.Container("web1");
+        Data.Containers[Data.Containers.IndexOf(web1)] = web1 with { State = "exited", Pid = null, Namespaces = null };
+        Data.NotifyContainers(web1.Id);
+
+        cut.WaitForAssertion(() => Assert.Equal("exited", Text(cut, "container-state")));
+        Assert.Equal(2, Data.Calls["GetContainerAsync"]);
+        Assert.NotNull(cut.Find("[data-testid=not-running]"));
+        Assert.Empty(cut.FindAll("[data-testid=loading]"));
+    }
+
+    [Fact]
+    public void A_container_not_found_is_shown_once_it_arrives()
+    {
+        var cut = RenderLoaded("web3");
+        Assert.NotNull(cut.Find("[data-testid=not-found]"));
+
+        var web3 = SampleData.Container("web2") with { Id = "b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0", Name = "web3" };
+        Data.Containers.Add(web3);
+        Data.NotifyContainers(web3.Id);
+
+        cut.WaitForAssertion(() => Assert.Equal("web3", Text(cut, "container-name")));
+    }
 }

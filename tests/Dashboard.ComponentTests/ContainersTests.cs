@@ -120,4 +120,68 @@ public sealed class ContainersTests : DashboardTest
         cut.WaitForAssertion(() => Assert.Equal("Could not load the containers: the server answered 502 BadGateway.", Cell(cut, "load-error")));
         Assert.Empty(cut.FindAll("[data-testid^=container-row-]"));
     }
+
+    [Fact]
+    public void Shows_a_container_that_arrives_while_the_page_is_open()
+    {
+        var cut = RenderLoaded();
+        var web3 = SampleData.Container("web2") with
+        {
+            Id = "b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0",
+            Name = "web3",
+            Pid = 4600,
+        };
+
+        Data.Containers.Add(web3);
+        Data.NotifyContainers(web3.Id);
+
+        cut.WaitForAssertion(() => Assert.Equal(["old-job", "pidtool", "remapped", "web1", "web1-debug", "web2", "web3"], RowNames(cut)));
+        Assert.Equal("4600", Cell(cut, "pid-web3"));
+        Assert.Equal("7 of 7 containers", Cell(cut, "container-count"));
+    }
+
+    [Fact]
+    public void Drops_a_container_removed_while_the_page_is_open()
+    {
+        var cut = RenderLoaded();
+        var oldJob = SampleData.Container("old-job");
+
+        Data.Containers.Remove(oldJob);
+        Data.NotifyContainers(oldJob.Id);
+
+        cut.WaitForAssertion(() => Assert.Equal(["pidtool", "remapped", "web1", "web1-debug", "web2"], RowNames(cut)));
+    }
+
+    [Fact]
+    public void Keeps_the_filter_when_new_data_arrives()
+    {
+        var cut = RenderLoaded();
+        cut.FindComponent<MudTextField<string>>().Find("input").Input("web");
+        cut.WaitForAssertion(() => Assert.Equal(["web1", "web1-debug", "web2"], RowNames(cut)));
+
+        var web1 = SampleData.Container("web1");
+        Data.Containers.Remove(web1);
+        Data.NotifyContainers(web1.Id);
+
+        cut.WaitForAssertion(() => Assert.Equal(["web1-debug", "web2"], RowNames(cut)));
+        Assert.Equal("2 of 5 containers", Cell(cut, "container-count"));
+    }
+
+    [Fact]
+    public async Task Loads_again_only_for_container_changes_and_stops_listening_when_gone()
+    {
+        var cut = RenderLoaded();
+        Assert.Equal(1, Data.Calls["GetContainersAsync"]);
+
+        Data.Notify(new DashboardChange { Kinds = DashboardChangeKinds.Namespaces | DashboardChangeKinds.Topology });
+        Data.SetConnection(Dashboard.Client.Live.LiveConnectionState.Reconnecting);
+        Assert.Equal(1, Data.Calls["GetContainersAsync"]);
+
+        Data.Notify(new DashboardChange { Kinds = DashboardChangeKinds.Data, Everything = true });
+        cut.WaitForAssertion(() => Assert.Equal(2, Data.Calls["GetContainersAsync"]));
+
+        Assert.Equal(1, Data.ChangeListeners);
+        await Context.DisposeComponentsAsync();
+        Assert.Equal(0, Data.ChangeListeners);
+    }
 }

@@ -99,4 +99,29 @@ public sealed class NamespaceDetailsTests : DashboardTest
 
         Assert.Equal($"Could not load net namespace {SampleData.Web1Net}: Connection refused", Text(cut, "load-error"));
     }
+
+    [Fact]
+    public void Loads_again_when_its_namespace_changes_but_not_for_others()
+    {
+        var cut = RenderLoaded("net", (long)SampleData.HiddenNet);
+        var calls = Data.Calls["GetNamespaceAsync"];
+
+        Data.Notify(new DashboardChange
+        {
+            Kinds = DashboardChangeKinds.Namespaces,
+            Namespaces = new HashSet<Dashboard.Shared.Live.NamespaceKeyRef> { new() { Type = NamespaceType.Net, Inode = SampleData.Web1Net } },
+        });
+        Assert.Equal(calls, Data.Calls["GetNamespaceAsync"]);
+
+        var hidden = SampleData.Namespace(NamespaceType.Net, SampleData.HiddenNet);
+        Data.Namespaces[Data.Namespaces.IndexOf(hidden)] = hidden with { BindMounts = ["/run/netns/x", "/run/netns/y"] };
+        Data.Notify(new DashboardChange
+        {
+            Kinds = DashboardChangeKinds.Namespaces,
+            Namespaces = new HashSet<Dashboard.Shared.Live.NamespaceKeyRef> { new() { Type = NamespaceType.Net, Inode = SampleData.HiddenNet } },
+        });
+
+        cut.WaitForAssertion(() => Assert.Equal("/run/netns/x, /run/netns/y", Text(cut, "bind-mounts")));
+        Assert.Equal(calls + 1, Data.Calls["GetNamespaceAsync"]);
+    }
 }

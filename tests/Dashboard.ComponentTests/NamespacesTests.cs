@@ -128,4 +128,24 @@ public sealed class NamespacesTests : DashboardTest
         Assert.Equal("Could not load the namespaces: Connection refused", Text(cut, "load-error"));
         Assert.Empty(Rows(cut));
     }
+
+    [Fact]
+    public void Counts_and_lists_a_namespace_that_arrives_while_the_page_is_open()
+    {
+        var cut = RenderLoaded("namespaces?type=net");
+        Assert.Equal(6, Rows(cut).Count);
+        var created = SampleData.Namespace(NamespaceType.Net, SampleData.Web1Net) with { Inode = 4026532999, Containers = ["web3"] };
+
+        Data.Namespaces.Add(created);
+        Data.Notify(new DashboardChange
+        {
+            Kinds = DashboardChangeKinds.Namespaces,
+            Namespaces = new HashSet<Dashboard.Shared.Live.NamespaceKeyRef> { new() { Type = NamespaceType.Net, Inode = 4026532999 } },
+        });
+
+        cut.WaitForAssertion(() => Assert.Equal("net 7", Text(cut, "type-net")));
+        Assert.Equal("all 35", Text(cut, "type-all"));
+        Assert.Contains("net-4026532999", Rows(cut));
+        Assert.Equal("web3", Text(cut, "ns-containers-4026532999"));
+    }
 }

@@ -1,4 +1,5 @@
 using Dashboard.Client.Components;
+using Dashboard.Client.Live;
 using MudBlazor;
 
 namespace Dashboard.ComponentTests;
@@ -39,5 +40,52 @@ public sealed class StatusIndicatorTests : DashboardTest
 
         cut.WaitForAssertion(() => Assert.Equal("API unreachable", cut.Find("[data-testid=status-api]").TextContent.Trim()));
         Assert.Contains(cut.FindComponents<MudTooltip>(), t => t.Instance.Text!.Contains("Connection refused", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(LiveConnectionState.Live, "Live", "success", "Connected to the live hub")]
+    [InlineData(LiveConnectionState.Reconnecting, "Reconnecting…", "warning", "is being made again")]
+    [InlineData(LiveConnectionState.Disconnected, "Disconnected", "error", "retrying every 10 s")]
+    [InlineData(LiveConnectionState.Connecting, "Connecting…", "default", "Connecting to the live hub")]
+    public void Shows_each_connection_state_as_it_changes(LiveConnectionState state, string label, string color, string tooltip)
+    {
+        Data.SetConnection(state == LiveConnectionState.Connecting ? LiveConnectionState.Live : LiveConnectionState.Connecting);
+        var cut = RenderPage<StatusIndicator>();
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=status-docker]")));
+
+        Data.SetConnection(state);
+
+        cut.WaitForAssertion(() => Assert.Equal(label, cut.Find("[data-testid=status-live]").TextContent.Trim()));
+        Assert.Contains($"mud-chip-color-{color}", cut.Find("[data-testid=status-live]").ClassName);
+        Assert.Equal(state.ToString(), cut.Find("[data-testid=status-live]").GetAttribute("data-state"));
+        Assert.Contains(cut.FindComponents<MudTooltip>(), t => t.Instance.Text!.Contains(tooltip, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Follows_the_engine_state_and_the_counts_as_the_status_changes()
+    {
+        var cut = RenderPage<StatusIndicator>();
+        cut.WaitForAssertion(() => Assert.Equal("Docker 20.10.24", cut.Find("[data-testid=status-docker]").TextContent.Trim()));
+
+        Data.Status = Data.Status with
+        {
+            ProcessCount = 150,
+            Docker = Data.Status.Docker with { State = DockerEngineState.Reconnecting, Error = "EOF" },
+        };
+        Data.Notify(new DashboardChange { Kinds = DashboardChangeKinds.Status });
+
+        cut.WaitForAssertion(() => Assert.Equal("Docker reconnecting", cut.Find("[data-testid=status-docker]").TextContent.Trim()));
+        Assert.Contains("mud-chip-color-warning", cut.Find("[data-testid=status-docker]").ClassName);
+        Assert.Contains(cut.FindComponents<MudTooltip>(), t => t.Instance.Text == "Lost the engine at unix:///var/run/docker.sock; reconnecting. Containers are shown as last seen. (EOF)");
+        Assert.StartsWith("150 processes", cut.Find("[data-testid=status-counts]").TextContent.Trim());
+
+        Data.Status = Data.Status with
+        {
+            Docker = new() { Available = false, State = DockerEngineState.Unavailable, Endpoint = "unix:///var/run/docker.sock" },
+        };
+        Data.Notify(new DashboardChange { Kinds = DashboardChangeKinds.Status });
+
+        cut.WaitForAssertion(() => Assert.Equal("Docker unavailable", cut.Find("[data-testid=status-docker]").TextContent.Trim()));
+        Assert.Contains(cut.FindComponents<MudTooltip>(), t => t.Instance.Text == "No answer from unix:///var/run/docker.sock");
     }
 }

@@ -6,22 +6,22 @@ using Microsoft.AspNetCore.Components;
 
 namespace Dashboard.Client.Components;
 
-/// <summary>The app bar's summary of where the data comes from: the Docker engine and the size of the last /proc scan.</summary>
+/// <summary>
+/// The app bar's summary of where the data comes from: the live connection, the Docker engine and the size of the
+/// last /proc scan. Follows both as they change.
+/// </summary>
 public sealed partial class StatusIndicator : IDisposable
 {
     private readonly CancellationTokenSource _cts = new();
+    private LiveReload? _live;
     private StatusInfo? _status;
     private string? _error;
 
     [Inject] public required IDashboardData Data { get; init; }
 
-    private string DockerLabel => $"Docker {_status?.Docker.Version}";
+    private StatusBadge Connection => StatusDisplay.Connection(Data.Connection);
 
-    private string DockerTooltip => _status?.Docker is { } docker
-        ? docker.Available
-            ? $"{docker.Endpoint}, Engine API {docker.ApiVersion}"
-            : docker.Error ?? $"No answer from {docker.Endpoint}"
-        : "";
+    private StatusBadge? Docker => _status is { } s ? StatusDisplay.Docker(s.Docker) : null;
 
     private string CountsLabel => _status is { } s
         ? string.Create(CultureInfo.InvariantCulture, $"{s.ProcessCount} processes · {s.NamespaceCount} namespaces")
@@ -33,11 +33,18 @@ public sealed partial class StatusIndicator : IDisposable
             $"{s.ProcRoot} scanned at {s.ScannedAt.ToLocalTime():HH:mm:ss} in {s.ScanMilliseconds:0} ms; {s.UnreadableProcessCount} processes unreadable")
         : "";
 
-    protected override async Task OnInitializedAsync()
+    protected override Task OnInitializedAsync()
+    {
+        _live = new LiveReload(Data, c => c.Has(DashboardChangeKinds.Status | DashboardChangeKinds.Connection), LoadAsync, InvokeAsync, StateHasChanged);
+        return _live.LoadAsync();
+    }
+
+    private async Task LoadAsync()
     {
         try
         {
             _status = await Data.GetStatusAsync(_cts.Token);
+            _error = null;
         }
         catch (Exception ex) when (ApiErrors.IsLoadFailure(ex, _cts.Token))
         {
@@ -47,6 +54,7 @@ public sealed partial class StatusIndicator : IDisposable
 
     public void Dispose()
     {
+        _live?.Dispose();
         _cts.Cancel();
         _cts.Dispose();
     }

@@ -10,6 +10,7 @@ namespace Dashboard.Client.Pages;
 public sealed partial class ContainerDetails : IDisposable
 {
     private readonly CancellationTokenSource _cts = new();
+    private LiveReload? _live;
     private ContainerInfo? _container;
     private IReadOnlyList<ContainerNamespaceRow> _namespaces = [];
     private bool _loading = true;
@@ -58,13 +59,25 @@ public sealed partial class ContainerDetails : IDisposable
         }
     }
 
-    protected override async Task OnParametersSetAsync()
+    protected override void OnInitialized() =>
+        _live = new LiveReload(Data, Affects, LoadAsync, InvokeAsync, StateHasChanged);
+
+    protected override Task OnParametersSetAsync()
     {
         _loading = true;
         _notFound = false;
         _error = null;
         _container = null;
         _namespaces = [];
+        return _live!.LoadAsync();
+    }
+
+    // The container shown loads again when it changed (its sharing changes with the others); one not found, when any did.
+    private bool Affects(DashboardChange change) =>
+        _container is { } c ? change.TouchesContainer(c.Id) : change.Has(DashboardChangeKinds.Containers);
+
+    private async Task LoadAsync()
+    {
         try
         {
             var container = Data.GetContainerAsync(IdOrName, _cts.Token);
@@ -72,6 +85,7 @@ public sealed partial class ContainerDetails : IDisposable
             _container = await container;
             _namespaces = await namespaces ?? [];
             _notFound = _container is null;
+            _error = null;
         }
         catch (Exception ex) when (ApiErrors.IsLoadFailure(ex, _cts.Token))
         {
@@ -85,6 +99,7 @@ public sealed partial class ContainerDetails : IDisposable
 
     public void Dispose()
     {
+        _live?.Dispose();
         _cts.Cancel();
         _cts.Dispose();
     }

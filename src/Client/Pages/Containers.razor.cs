@@ -9,6 +9,7 @@ namespace Dashboard.Client.Pages;
 public sealed partial class Containers : IDisposable
 {
     private readonly CancellationTokenSource _cts = new();
+    private LiveReload? _live;
     private IReadOnlyList<ContainerInfo>? _containers;
     private bool _loading = true;
     private string? _error;
@@ -21,7 +22,11 @@ public sealed partial class Containers : IDisposable
 
     private string CountText => $"{Visible.Count} of {_containers?.Count ?? 0} containers";
 
-    protected override Task OnInitializedAsync() => LoadAsync();
+    protected override Task OnInitializedAsync()
+    {
+        _live = new LiveReload(Data, c => c.Has(DashboardChangeKinds.Containers), LoadAsync, InvokeAsync, StateHasChanged);
+        return _live.LoadAsync();
+    }
 
     private async Task LoadAsync()
     {
@@ -46,6 +51,7 @@ public sealed partial class Containers : IDisposable
 
     public void Dispose()
     {
+        _live?.Dispose();
         _cts.Cancel();
         _cts.Dispose();
     }

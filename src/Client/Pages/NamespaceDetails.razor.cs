@@ -10,6 +10,7 @@ namespace Dashboard.Client.Pages;
 public sealed partial class NamespaceDetails : IDisposable
 {
     private readonly CancellationTokenSource _cts = new();
+    private LiveReload? _live;
     private NamespaceDetail? _namespace;
     private bool _loading = true;
     private bool _notFound;
@@ -44,13 +45,25 @@ public sealed partial class NamespaceDetails : IDisposable
         ? ns.Hidden ? string.Join(", ", NamespaceDisplay.KeptAliveReasons(ns)) : "its processes"
         : "";
 
-    protected override async Task OnParametersSetAsync()
+    protected override void OnInitialized() =>
+        _live = new LiveReload(Data, Affects, LoadAsync, InvokeAsync, StateHasChanged);
+
+    protected override Task OnParametersSetAsync()
     {
         _loading = true;
         _notFound = false;
         _error = null;
         _namespace = null;
         _parentIsInitial = false;
+        return _live!.LoadAsync();
+    }
+
+    // The namespace shown loads again when it changed (processes came or went); one not found, when any did.
+    private bool Affects(DashboardChange change) =>
+        _namespace is { } ns ? change.TouchesNamespace(ns.Type, ns.Inode) : change.Has(DashboardChangeKinds.Namespaces);
+
+    private async Task LoadAsync()
+    {
         if (!NamespaceTypes.TryParse(Type, out var type) || Inode < 0)
         {
             _notFound = true;
@@ -60,13 +73,15 @@ public sealed partial class NamespaceDetails : IDisposable
 
         try
         {
-            _namespace = await Data.GetNamespaceAsync(type, (ulong)Inode, _cts.Token);
-            _notFound = _namespace is null;
-            if (_namespace is { Type: NamespaceType.User, ParentInode: { } parent })
+            var detail = await Data.GetNamespaceAsync(type, (ulong)Inode, _cts.Token);
+            var parentIsInitial = false;
+            if (detail is { Type: NamespaceType.User, ParentInode: { } parent })
             {
                 var parentNs = await Data.GetNamespaceAsync(NamespaceType.User, parent, _cts.Token);
-                _parentIsInitial = parentNs?.IsInitial ?? false;
+                parentIsInitial = parentNs?.IsInitial ?? false;
             }
+
+            (_namespace, _parentIsInitial, _notFound, _error) = (detail, parentIsInitial, detail is null, null);
         }
         catch (Exception ex) when (ApiErrors.IsLoadFailure(ex, _cts.Token))
         {
@@ -83,6 +98,7 @@ public sealed partial class NamespaceDetails : IDisposable
 
     public void Dispose()
     {
+        _live?.Dispose();
         _cts.Cancel();
         _cts.Dispose();
     }

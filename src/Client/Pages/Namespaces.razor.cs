@@ -10,6 +10,7 @@ namespace Dashboard.Client.Pages;
 public sealed partial class Namespaces : IDisposable
 {
     private readonly CancellationTokenSource _cts = new();
+    private LiveReload? _live;
     private IReadOnlyList<NamespaceSummary>? _namespaces;
     private IReadOnlyList<TypeCount> _counts = [];
     private bool _loading = true;
@@ -32,7 +33,11 @@ public sealed partial class Namespaces : IDisposable
 
     private string CountText => $"{Visible.Count} of {_namespaces?.Count ?? 0} namespaces";
 
-    protected override Task OnInitializedAsync() => LoadAsync();
+    protected override Task OnInitializedAsync()
+    {
+        _live = new LiveReload(Data, c => c.Has(DashboardChangeKinds.Namespaces), LoadAsync, InvokeAsync, StateHasChanged);
+        return _live.LoadAsync();
+    }
 
     // The filter lives in fields the user edits; the query string only seeds it (and follows it, for sharing links).
     protected override void OnParametersSet()
@@ -87,6 +92,7 @@ public sealed partial class Namespaces : IDisposable
 
     public void Dispose()
     {
+        _live?.Dispose();
         _cts.Cancel();
         _cts.Dispose();
     }

@@ -13,6 +13,7 @@ public sealed partial class Topology : IDisposable
     private const string AllNetworks = "";
 
     private readonly CancellationTokenSource _cts = new();
+    private LiveReload? _live;
     private TopologyGraph? _graph;
     private ReachabilityReport? _reachability;
     private bool _loading = true;
@@ -43,7 +44,11 @@ public sealed partial class Topology : IDisposable
 
     private string ViewBox => $"0 0 {Number(Drawing.Width)} {Number(Drawing.Height)}";
 
-    protected override Task OnInitializedAsync() => LoadAsync();
+    protected override Task OnInitializedAsync()
+    {
+        _live = new LiveReload(Data, c => c.Has(DashboardChangeKinds.Topology | DashboardChangeKinds.Reachability), LoadAsync, InvokeAsync, StateHasChanged);
+        return _live.LoadAsync();
+    }
 
     private async Task LoadAsync()
     {
@@ -99,6 +104,7 @@ public sealed partial class Topology : IDisposable
 
     public void Dispose()
     {
+        _live?.Dispose();
         _cts.Cancel();
         _cts.Dispose();
     }

@@ -4,8 +4,8 @@ using Dashboard.Shared.Contracts;
 
 namespace Dashboard.Client.Services;
 
-/// <summary><see cref="IDashboardData"/> over the server's REST API.</summary>
-public sealed class ApiDashboardData(HttpClient http) : IDashboardData
+/// <summary>The server's REST API: what <see cref="LiveDashboardData"/> asks for what the live hub does not carry.</summary>
+public sealed class ApiDashboardData(HttpClient http)
 {
     public async Task<StatusInfo> GetStatusAsync(CancellationToken cancellationToken = default) =>
         (await http.GetFromJsonAsync<StatusInfo>("api/status", DashboardJson.Options, cancellationToken))!;

@@ -1,13 +1,21 @@
+using Dashboard.Client.Live;
 using Dashboard.Shared.Contracts;
 
 namespace Dashboard.Client.Services;
 
 /// <summary>
-/// The one source the pages read from. Today it is the REST API's current state; later the live hub and past
-/// snapshots sit behind the same interface, so pages change their source, not their code.
+/// The one source the pages read from: the live hub's state where it has it, the REST API for the rest. Pages
+/// load through the methods and load again when <see cref="Changed"/> says that what they show changed; past
+/// snapshots can later sit behind the same interface, so pages change their source, not their code.
 /// </summary>
 public interface IDashboardData
 {
+    /// <summary>Raised after new data arrived, and when <see cref="Connection"/> changed. May be raised off the renderer's context.</summary>
+    event Action<DashboardChange>? Changed;
+
+    /// <summary>How the live connection stands.</summary>
+    LiveConnectionState Connection { get; }
+
     Task<StatusInfo> GetStatusAsync(CancellationToken cancellationToken = default);
     Task<IReadOnlyList<ContainerInfo>> GetContainersAsync(CancellationToken cancellationToken = default);
     /// <summary>Null when no container matches.</summary>

@@ -1,8 +1,36 @@
+using Dashboard.Client.Live;
+
 namespace Dashboard.ComponentTests.Fakes;
 
-/// <summary>An in-memory <see cref="IDashboardData"/> over <see cref="SampleData"/>, able to fail or to hold its answers back.</summary>
+/// <summary>
+/// An in-memory <see cref="IDashboardData"/> over <see cref="SampleData"/>, able to fail or to hold its answers back,
+/// and to report changes as the live hub would.
+/// </summary>
 public sealed class FakeDashboardData : IDashboardData
 {
+    public event Action<DashboardChange>? Changed;
+
+    public LiveConnectionState Connection { get; private set; } = LiveConnectionState.Live;
+
+    /// <summary>How many handlers listen to <see cref="Changed"/>: pages must stop listening when they go away.</summary>
+    public int ChangeListeners => Changed?.GetInvocationList().Length ?? 0;
+
+    /// <summary>Counts the calls per method name, to see what a page loaded again.</summary>
+    public Dictionary<string, int> Calls { get; } = [];
+
+    /// <summary>Reports a change, as <see cref="LiveDashboardData"/> does after the store applied one.</summary>
+    public void Notify(DashboardChange change) => Changed?.Invoke(change);
+
+    /// <summary>Reports that these containers were added, changed or removed (the caller changes <see cref="Containers"/> first).</summary>
+    public void NotifyContainers(params string[] ids) =>
+        Notify(new DashboardChange { Kinds = DashboardChangeKinds.Containers, ContainerIds = ids.ToHashSet() });
+
+    public void SetConnection(LiveConnectionState state)
+    {
+        Connection = state;
+        Notify(DashboardChange.ConnectionOnly);
+    }
+
     public List<ContainerInfo> Containers { get; } = [.. SampleData.Containers];
     public List<NamespaceDetail> Namespaces { get; } = [.. SampleData.Namespaces];
     public StatusInfo Status { get; set; } = SampleData.Status;
@@ -18,7 +46,7 @@ public sealed class FakeDashboardData : IDashboardData
     public Task<StatusInfo> GetStatusAsync(CancellationToken cancellationToken = default) => Answer(() => Status);
 
     public Task<IReadOnlyList<ContainerInfo>> GetContainersAsync(CancellationToken cancellationToken = default) =>
-        Answer<IReadOnlyList<ContainerInfo>>(() => Containers);
+        Answer<IReadOnlyList<ContainerInfo>>(() => Containers.ToList());
 
     public Task<ContainerInfo?> GetContainerAsync(string idOrName, CancellationToken cancellationToken = default) =>
         Answer(() => Find(idOrName));
@@ -42,8 +70,9 @@ public sealed class FakeDashboardData : IDashboardData
     private ContainerInfo? Find(string idOrName) =>
         Containers.FirstOrDefault(c => c.Name == idOrName || c.Id.StartsWith(idOrName, StringComparison.Ordinal));
 
-    private async Task<T> Answer<T>(Func<T> answer)
+    private async Task<T> Answer<T>(Func<T> answer, [System.Runtime.CompilerServices.CallerMemberName] string method = "")
     {
+        Calls[method] = Calls.GetValueOrDefault(method) + 1;
         if (Gate is { } gate)
         {
             await gate.Task;

@@ -1,0 +1,59 @@
+using Dashboard.Client.Live;
+using Dashboard.Shared.Contracts;
+
+namespace Dashboard.Client.Services;
+
+/// <summary>
+/// <see cref="IDashboardData"/> for the browser: the lists, the graph and the status come from the live hub's store
+/// once it holds a snapshot (from the REST API until then); one container, namespace or process comes from the REST
+/// API, which has the details the hub does not carry.
+/// </summary>
+public sealed class LiveDashboardData : IDashboardData
+{
+    private readonly ApiDashboardData _api;
+    private readonly LiveDashboard _live;
+
+    public LiveDashboardData(ApiDashboardData api, LiveDashboard live)
+    {
+        _api = api;
+        _live = live;
+        live.Start();
+    }
+
+    public event Action<DashboardChange>? Changed
+    {
+        add => _live.Changed += value;
+        remove => _live.Changed -= value;
+    }
+
+    public LiveConnectionState Connection => _live.State;
+
+    private LiveStore? Store => _live.Store.HasSnapshot ? _live.Store : null;
+
+    public Task<StatusInfo> GetStatusAsync(CancellationToken cancellationToken = default) =>
+        Store?.Status is { } status ? Task.FromResult(status) : _api.GetStatusAsync(cancellationToken);
+
+    public Task<IReadOnlyList<ContainerInfo>> GetContainersAsync(CancellationToken cancellationToken = default) =>
+        Store is { } store ? Task.FromResult(store.Containers()) : _api.GetContainersAsync(cancellationToken);
+
+    public Task<ContainerInfo?> GetContainerAsync(string idOrName, CancellationToken cancellationToken = default) =>
+        _api.GetContainerAsync(idOrName, cancellationToken);
+
+    public Task<IReadOnlyList<ContainerNamespaceRow>?> GetContainerNamespacesAsync(string idOrName, CancellationToken cancellationToken = default) =>
+        _api.GetContainerNamespacesAsync(idOrName, cancellationToken);
+
+    public Task<IReadOnlyList<NamespaceSummary>> GetNamespacesAsync(NamespaceType? type = null, CancellationToken cancellationToken = default) =>
+        Store is { } store ? Task.FromResult(store.Namespaces(type)) : _api.GetNamespacesAsync(type, cancellationToken);
+
+    public Task<NamespaceDetail?> GetNamespaceAsync(NamespaceType type, ulong inode, CancellationToken cancellationToken = default) =>
+        _api.GetNamespaceAsync(type, inode, cancellationToken);
+
+    public Task<ProcessInfo?> GetProcessAsync(int pid, CancellationToken cancellationToken = default) =>
+        _api.GetProcessAsync(pid, cancellationToken);
+
+    public Task<TopologyGraph> GetTopologyAsync(CancellationToken cancellationToken = default) =>
+        Store is { } store ? Task.FromResult(store.Topology()) : _api.GetTopologyAsync(cancellationToken);
+
+    public Task<ReachabilityReport> GetReachabilityAsync(CancellationToken cancellationToken = default) =>
+        Store?.Reachability is { } reachability ? Task.FromResult(reachability) : _api.GetReachabilityAsync(cancellationToken);
+}
