@@ -131,7 +131,7 @@ internal sealed class ProcScanner
         try
         {
             status = ProcParsers.ParseStatus(ReadText(Path.Join(dir, "status")), pid);
-            startTime = ProcParsers.ParseStatStartTime(ReadText(Path.Join(dir, "stat")));
+            startTime = ProcParsers.ParseStat(ReadText(Path.Join(dir, "stat")))?.StartTime;
             command = status is null ? "" : ProcParsers.FormatCommand(ReadBytes(Path.Join(dir, "cmdline")), status.Name);
         }
         catch (Exception e) when (IsGone(e) || e is UnauthorizedAccessException)
