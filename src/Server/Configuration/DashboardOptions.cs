@@ -22,4 +22,11 @@ public sealed class DashboardOptions
 
     /// <summary>How long one call to the engine may take before the engine counts as unavailable.</summary>
     public TimeSpan DockerTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How often a /proc scan also reads every process's open descriptors (namespaces held only by an fd, socket
+    /// owners) and rereads every process's status and cmdline. Scans in between reuse those findings; on a host with
+    /// many open files this pass costs more than the rest of a scan.
+    /// </summary>
+    public TimeSpan DescriptorScanInterval { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -42,6 +42,11 @@ internal sealed class DashboardOptionsValidator : IValidateOptions<DashboardOpti
             errors.Add($"Dashboard:DockerTimeout must be a TimeSpan between 00:00:00.001 and 00:05:00 (e.g. 00:00:05); got {options.DockerTimeout}.");
         }
 
+        if (options.DescriptorScanInterval <= TimeSpan.Zero)
+        {
+            errors.Add($"Dashboard:DescriptorScanInterval must be a positive TimeSpan (e.g. 00:00:10); got {options.DescriptorScanInterval}.");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }
