@@ -31,4 +31,11 @@ public sealed class DashboardOptions
 
     /// <summary>How many unsent items a live subscriber may fall behind by before it is dropped (it then resubscribes).</summary>
     public int LiveSubscriberBuffer { get; set; } = 64;
+
+    /// <summary>
+    /// How often a /proc scan also reads every process's open descriptors (namespaces held only by an fd, socket
+    /// owners) and rereads every process's status and cmdline. Scans in between reuse those findings; on a host with
+    /// many open files this pass costs more than the rest of a scan.
+    /// </summary>
+    public TimeSpan DescriptorScanInterval { get; set; } = TimeSpan.FromSeconds(10);
 }

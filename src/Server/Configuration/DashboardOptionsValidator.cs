@@ -52,6 +52,11 @@ internal sealed class DashboardOptionsValidator : IValidateOptions<DashboardOpti
             errors.Add($"Dashboard:LiveSubscriberBuffer must be between 1 and 100000; got {options.LiveSubscriberBuffer}.");
         }
 
+        if (options.DescriptorScanInterval <= TimeSpan.Zero)
+        {
+            errors.Add($"Dashboard:DescriptorScanInterval must be a positive TimeSpan (e.g. 00:00:10); got {options.DescriptorScanInterval}.");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -25,8 +25,10 @@ public sealed class StartupValidationTests
     {
         using var factory = new DashboardFactory();
         factory.Settings["Dashboard:DockerTimeout"] = "00:00:02.500";
+        factory.Settings["Dashboard:DescriptorScanInterval"] = "00:01:30";
         using var client = factory.CreateClient();
         var options = (IOptions<Dashboard.Server.Configuration.DashboardOptions>)factory.Services.GetService(typeof(IOptions<Dashboard.Server.Configuration.DashboardOptions>))!;
         Assert.Equal(TimeSpan.FromMilliseconds(2500), options.Value.DockerTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(90), options.Value.DescriptorScanInterval);
     }
 }

@@ -5,14 +5,14 @@ using Dashboard.Server.Collection.Proc;
 using Dashboard.Shared.Contracts;
 using Dashboard.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
+using static Dashboard.IntegrationTests.Proc.ProcTestKit;
 
 namespace Dashboard.IntegrationTests.Proc;
 
 /// <summary>Scans the real /proc and compares what it finds with what the kernel and lsns say.</summary>
+[Collection(ProcCollection.Name)]
 public sealed class ProcScannerTests
 {
-    private static readonly TimeSpan s_setupDeadline = TimeSpan.FromSeconds(10);
-
     private static ProcScan Scan() => new ProcScanner("/proc", NullLogger.Instance).Scan();
 
     [Fact]
@@ -255,7 +255,7 @@ public sealed class ProcScannerTests
         thread.Start();
         try
         {
-            Assert.True(ready.Wait(s_setupDeadline, TestContext.Current.CancellationToken));
+            Assert.True(ready.Wait(SetupDeadline, TestContext.Current.CancellationToken));
             Assert.Equal(0, error);
             var scan = Scan();
 
@@ -432,67 +432,5 @@ public sealed class ProcScannerTests
             e.GetProperty("ns").GetUInt64(),
             e.GetProperty("type").GetString()!,
             e.TryGetProperty("pid", out var pid) && pid.ValueKind == JsonValueKind.Number ? pid.GetInt32() : (int?)null))];
-    }
-
-    private static ulong ReadLinkInode(string path) =>
-        TryReadLinkInode(path) ?? throw new InvalidOperationException($"{path} is not a namespace link");
-
-    private static ulong? TryReadLinkInode(string path)
-    {
-        try
-        {
-            var target = new FileInfo(path).LinkTarget;
-            return target is not null && ProcParsers.TryParseNamespaceLink(target, out var key) ? key.Inode : null;
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-    }
-
-    private static ulong StatInode(string path) => ulong.Parse(Run("stat", "-L", "-c", "%i", path).Trim());
-
-    private static void WaitUntil(Func<bool> condition)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            try
-            {
-                if (condition())
-                {
-                    return;
-                }
-            }
-            catch (IOException)
-            {
-                // The child is still being set up.
-            }
-
-            if (deadline.Elapsed > s_setupDeadline)
-            {
-                Assert.Fail("the child process did not set up its namespaces in time");
-            }
-
-            Thread.Yield();
-        }
-    }
-
-    private static string Run(string file, params string[] args)
-    {
-        using var process = Process.Start(new ProcessStartInfo(file, args)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{file} {string.Join(' ', args)} exited with {process.ExitCode}: {stderr.Result}");
-        }
-
-        return stdout.Result;
     }
 }

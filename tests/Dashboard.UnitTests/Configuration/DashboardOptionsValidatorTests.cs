@@ -18,15 +18,24 @@ public sealed class DashboardOptionsValidatorTests
             DockerEndpoint = "ftp://docker",
             DatabasePath = " ",
             DockerTimeout = TimeSpan.Zero,
+            DescriptorScanInterval = TimeSpan.FromSeconds(-1),
         });
 
         Assert.True(result.Failed);
         var failures = result.Failures!.ToList();
-        Assert.Equal(4, failures.Count);
+        Assert.Equal(5, failures.Count);
         Assert.Contains(failures, f => f.Contains("Dashboard:ProcRoot") && f.Contains("absolute"));
         Assert.Contains(failures, f => f.Contains("Dashboard:DockerEndpoint") && f.Contains("unix:///var/run/docker.sock"));
         Assert.Contains(failures, f => f.Contains("Dashboard:DatabasePath"));
         Assert.Contains(failures, f => f.Contains("Dashboard:DockerTimeout") && f.Contains("00:00:05"));
+        Assert.Contains(failures, f => f.Contains("Dashboard:DescriptorScanInterval") && f.Contains("-00:00:01"));
+    }
+
+    [Fact]
+    public void DescriptorScanIntervalOfZeroIsRefused()
+    {
+        var result = _validator.Validate(null, new DashboardOptions { DescriptorScanInterval = TimeSpan.Zero });
+        Assert.Contains("Dashboard:DescriptorScanInterval must be a positive TimeSpan", Assert.Single(result.Failures!));
     }
 
     [Fact]

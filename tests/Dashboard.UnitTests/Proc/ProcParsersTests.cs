@@ -128,14 +128,60 @@ public sealed class StatTests
     [InlineData("stat-paren-comm.txt", 46132UL)]      // comm "we ird) (x"
     [InlineData("stat-fake-fields-comm.txt", 46548UL)] // comm "x) R 1 2 (y)"
     public void StartTimeIsField22(string sample, ulong expected) =>
-        Assert.Equal(expected, ProcParsers.ParseStatStartTime(Samples.Text(sample)));
+        Assert.Equal(expected, ProcParsers.ParseStat(Samples.Text(sample))!.StartTime);
+
+    [Theory]
+    [InlineData("stat-bash.txt", "bash", 5922, 1)]
+    [InlineData("stat-kthreadd.txt", "kthreadd", 0, 1)]
+    [InlineData("stat-paren-comm.txt", "we ird) (x", 7823, 1)]
+    [InlineData("stat-fake-fields-comm.txt", "x) R 1 2 (y)", 7909, 1)]
+    [InlineData("stat-python-4-threads.txt", "python3", 25212, 4)]
+    public void CommParentAndThreadCount(string sample, string comm, int ppid, int threads)
+    {
+        var stat = ProcParsers.ParseStat(Samples.Text(sample))!;
+        Assert.Equal(comm, stat.Comm);
+        Assert.Equal(ppid, stat.Ppid);
+        Assert.Equal(threads, stat.Threads);
+    }
+
+    [Fact]
+    public void ExecImageIsFields26To28And48To51()
+    {
+        var stat = ProcParsers.ParseStat(Samples.Text("stat-bash.txt"))!;
+        Assert.Equal(
+            new ExecImage(94897705467904, 94897706257309, 140726900509200, 140726900513405, 140726900513420, 140726900513420, 140726900514794),
+            stat.Image);
+        // A kernel thread has no user memory.
+        Assert.Equal(default, ProcParsers.ParseStat(Samples.Text("stat-kthreadd.txt"))!.Image);
+    }
+
+    [Fact]
+    public void AnExecShowsInTheImageAlthoughPidStartTimeAndCommStay()
+    {
+        // The same PID before and after `exec sh -c …`: only the memory layout tells them apart.
+        var before = ProcParsers.ParseStat(Samples.Text("stat-before-exec.txt"))!;
+        var after = ProcParsers.ParseStat(Samples.Text("stat-after-exec.txt"))!;
+        Assert.Equal((before.StartTime, before.Comm, before.Ppid), (after.StartTime, after.Comm, after.Ppid));
+        Assert.NotEqual(before.Image, after.Image);
+    }
+
+    [Fact]
+    public void FieldsPast22AreOptional()
+    {
+        // A line cut after starttime, as an old kernel without the later fields would print it.
+        var text = Samples.Text("stat-bash.txt");
+        var cut = ProcParsers.ParseStat(text[..(text.IndexOf(" 38922 ", StringComparison.Ordinal) + 6)])!;
+        Assert.Equal(38922UL, cut.StartTime);
+        Assert.Equal(default, cut.Image);
+    }
 
     [Theory]
     [InlineData("")]
     [InlineData("123 (cut")]
     [InlineData("123 (short) S 1 2 3")]
     [InlineData("123 (x) S 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 notanumber 0")]
-    public void MalformedGivesNull(string text) => Assert.Null(ProcParsers.ParseStatStartTime(text));
+    [InlineData("123 (x) S -1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 77 0")]
+    public void MalformedGivesNull(string text) => Assert.Null(ProcParsers.ParseStat(text));
 }
 
 public sealed class CommandTests

@@ -1,22 +1,35 @@
 namespace Dashboard.Server.Collection.Proc;
 
-/// <summary>A full pass over the proc root. Per-process races are absorbed; only an unusable proc root throws.</summary>
+/// <summary>
+/// Scans the proc root. Per-process races are absorbed; only an unusable proc root throws. Scans are incremental:
+/// each costs little when little changed since the previous one, and gives what a fresh full scan would, except
+/// for descriptor findings, which are read at most every <c>Dashboard:DescriptorScanInterval</c>.
+/// </summary>
 internal interface IProcSource
 {
     ProcScan Scan();
+
+    /// <param name="forceDescriptors">Read every open descriptor in this scan, however recent the last descriptor pass.</param>
+    ProcScan Scan(bool forceDescriptors);
 }
 
 internal sealed class ProcSource(Microsoft.Extensions.Options.IOptions<Configuration.DashboardOptions> options, ILogger<ProcScanner> logger) : IProcSource
 {
-    private readonly ProcScanner _scanner = new(options.Value.ProcRoot, logger);
+    private readonly ProcScanner _scanner = new(options.Value.ProcRoot, logger)
+    {
+        DescriptorScanInterval = options.Value.DescriptorScanInterval,
+    };
+
     private readonly Lock _lock = new();
 
-    // One scan at a time: the scanner keeps per-scan caches.
-    public ProcScan Scan()
+    public ProcScan Scan() => Scan(forceDescriptors: false);
+
+    // One scan at a time: the scanner keeps what it read for the next one.
+    public ProcScan Scan(bool forceDescriptors)
     {
         lock (_lock)
         {
-            return _scanner.Scan();
+            return _scanner.Scan(forceDescriptors);
         }
     }
 }

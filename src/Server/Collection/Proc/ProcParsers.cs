@@ -7,12 +7,35 @@ namespace Dashboard.Server.Collection.Proc;
 /// <summary>The parts of <c>/proc/&lt;pid&gt;/status</c> the scan needs.</summary>
 internal sealed record ProcStatus(string Name, int Ppid, int Uid, IReadOnlyList<int> NsPids);
 
+/// <summary>The parts of <c>/proc/&lt;pid&gt;/stat</c> the scan needs; <see cref="StartTime"/> (clock ticks since boot) with the PID identifies a process.</summary>
+internal sealed record ProcStat(string Comm, int Ppid, int Threads, ulong StartTime, ExecImage Image);
+
+/// <summary>
+/// Where the kernel laid out the program and its arguments (stat fields 26–28 and 48–51). An exec builds a new
+/// memory image, so these change with it even when the comm does not; they are all 0 for kernel threads, zombies,
+/// and when the reader may not ptrace the process.
+/// </summary>
+internal readonly record struct ExecImage(ulong StartCode, ulong EndCode, ulong StartStack, ulong ArgStart, ulong ArgEnd, ulong EnvStart, ulong EnvEnd);
+
 /// <summary>One nsfs entry of a mountinfo file. <see cref="Key"/> is null when the root field does not name the namespace.</summary>
 internal sealed record NsfsMount(NamespaceKey? Key, string MountPoint);
 
 /// <summary>Pure parsers for the text the kernel exposes under a proc root. No I/O here, so they can be tested on captured samples.</summary>
 internal static class ProcParsers
 {
+    // Field numbers of /proc/<pid>/stat as proc(5) counts them (pid is 1, comm 2).
+    private const int StatPpid = 4;
+    private const int StatThreads = 20;
+    private const int StatStartTime = 22;
+    private const int StatStartCode = 26;
+    private const int StatEndCode = 27;
+    private const int StatStartStack = 28;
+    private const int StatArgStart = 48;
+    private const int StatArgEnd = 49;
+    private const int StatEnvStart = 50;
+    private const int StatEnvEnd = 51;
+    private const int StatFieldCount = 52;
+
     /// <summary>Parses a namespace link target such as <c>net:[4026531840]</c> (also what an fd on a namespace reads as).</summary>
     public static bool TryParseNamespaceLink(ReadOnlySpan<char> text, out NamespaceKey key)
     {
@@ -104,36 +127,60 @@ internal static class ProcParsers
     }
 
     /// <summary>
-    /// Field 22 (starttime) of <c>/proc/&lt;pid&gt;/stat</c>. The comm in field 2 may hold spaces and ')' of its own,
-    /// so fields are counted from the last ')'. Returns null on a malformed line.
+    /// Parses <c>/proc/&lt;pid&gt;/stat</c>. The comm in field 2 may hold spaces and ')' of its own, so fields are
+    /// counted from the last ')'. Returns null on a line too short to reach starttime (field 22) or malformed before it.
     /// </summary>
-    public static ulong? ParseStatStartTime(string text)
+    public static ProcStat? ParseStat(string text)
     {
+        var open = text.IndexOf('(');
         var close = text.LastIndexOf(')');
-        if (close < 0)
+        if (open < 0 || close < open)
         {
             return null;
         }
 
-        // After ") " comes field 3 (state); starttime is field 22, i.e. the 20th from here.
+        // Fields 3.. after ") "; index 0 here is field 3 (state). Fields past 22 are optional: older kernels have
+        // fewer, and without ptrace access to the process the kernel prints 0 for the addresses.
+        Span<ulong> fields = stackalloc ulong[StatFieldCount - 2];
         var field = 3;
-        foreach (var range in text.AsSpan(close + 1).Split(' '))
+        var rest = text.AsSpan(close + 1);
+        foreach (var range in rest.Split(' '))
         {
-            var part = text.AsSpan(close + 1)[range];
+            var part = rest[range].TrimEnd('\n');
             if (part.IsEmpty)
             {
                 continue;
             }
 
-            if (field == 22)
+            if (field > StatFieldCount)
             {
-                return ulong.TryParse(part.TrimEnd('\n'), NumberStyles.None, CultureInfo.InvariantCulture, out var start) ? start : null;
+                break;
+            }
+
+            if (field is StatPpid or StatThreads or StatStartTime or (>= StatStartCode and <= StatStartStack) or (>= StatArgStart and <= StatEnvEnd))
+            {
+                if (!ulong.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out fields[field - 3]))
+                {
+                    return null;
+                }
             }
 
             field++;
         }
 
-        return null;
+        if (field <= StatStartTime || fields[StatPpid - 3] > int.MaxValue || fields[StatThreads - 3] > int.MaxValue)
+        {
+            return null;
+        }
+
+        return new ProcStat(
+            text[(open + 1)..close],
+            (int)fields[StatPpid - 3],
+            (int)fields[StatThreads - 3],
+            fields[StatStartTime - 3],
+            new ExecImage(
+                fields[StatStartCode - 3], fields[StatEndCode - 3], fields[StatStartStack - 3],
+                fields[StatArgStart - 3], fields[StatArgEnd - 3], fields[StatEnvStart - 3], fields[StatEnvEnd - 3]));
     }
 
     /// <summary>

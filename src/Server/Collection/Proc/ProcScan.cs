@@ -19,8 +19,14 @@ internal sealed class ProcScan
     public required IReadOnlyDictionary<NamespaceType, ulong> InitialNamespaces { get; init; }
     /// <summary>Processes that exist but whose namespace links could not be read (EACCES/EPERM), not counting races.</summary>
     public required int UnreadableProcessCount { get; init; }
-    /// <summary>Socket inode → PIDs holding an fd on it (from the fd pass; empty when that pass is off).</summary>
+    /// <summary>Socket inode → PIDs holding an fd on it, in PID order (from the fd pass; empty when that pass is off).</summary>
     public IReadOnlyDictionary<ulong, IReadOnlyList<int>> SocketOwners { get; init; } = new Dictionary<ulong, IReadOnlyList<int>>();
+    /// <summary>
+    /// When the descriptor pass behind <see cref="SocketOwners"/> and the namespaces' OpenDescriptors ran: this scan, or
+    /// an earlier one whose findings were reused (see <c>ProcScanner.DescriptorScanInterval</c>). Null when descriptors
+    /// are not scanned.
+    /// </summary>
+    public DateTimeOffset? DescriptorsScannedAt { get; init; }
     public required DateTimeOffset ScannedAt { get; init; }
     public required TimeSpan Duration { get; init; }
 }
@@ -60,7 +66,7 @@ internal sealed class NamespaceRecord
     /// <summary>For user namespaces, read from a process in it; null otherwise or when unknown.</summary>
     public IReadOnlyList<IdMapRange>? UidMap { get; set; }
     public IReadOnlyList<IdMapRange>? GidMap { get; set; }
-    /// <summary>True when found only as the owner or parent of another namespace.</summary>
+    /// <summary>True when found only as the owner (or parent) of another namespace: no process, mount or fd led to it.</summary>
     public bool FoundAsOwner { get; set; }
     public bool FoundAsParent { get; set; }
     /// <summary>
