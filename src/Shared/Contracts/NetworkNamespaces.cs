@@ -15,8 +15,12 @@ public sealed record NetnsInfo
     public required int ProcessCount { get; init; }
     /// <summary>The lowest PID in the namespace; null when no process is in it.</summary>
     public int? LowestPid { get; init; }
+    /// <summary>The command line of <see cref="LowestPid"/>, e.g. <c>sleep 3000</c> for a process started by <c>unshare -n</c>.</summary>
+    public string? Command { get; init; }
     /// <summary>nsfs bind mounts that keep it alive, e.g. <c>/run/netns/x</c> or <c>/run/docker/netns/1a2b</c>.</summary>
     public required IReadOnlyList<string> BindMounts { get; init; }
+    /// <summary>Open file descriptors on the namespace (a process holding it without being in it), lowest PID first.</summary>
+    public IReadOnlyList<FileDescriptorRef> OpenDescriptors { get; init; } = [];
     /// <summary>Every interface, by index.</summary>
     public required IReadOnlyList<NetInterfaceInfo> Interfaces { get; init; }
     /// <summary>Default routes of the main table, IPv4 and IPv6.</summary>
