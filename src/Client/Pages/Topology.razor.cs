@@ -19,6 +19,7 @@ public sealed partial class Topology : IDisposable
     private string? _error;
     private string _networkId = AllNetworks;
     private string? _query;
+    private bool _showNamespaces = true;
     private string? _selectedId;
 
     [Inject] public required IDashboardData Data { get; init; }
@@ -27,6 +28,7 @@ public sealed partial class Topology : IDisposable
     {
         NetworkId = _networkId == AllNetworks ? null : _networkId,
         ContainerQuery = _query,
+        ShowNamespacesWithoutContainers = _showNamespaces,
     });
 
     private IEnumerable<TopologyNode> Networks =>
@@ -41,7 +43,7 @@ public sealed partial class Topology : IDisposable
         ? "Reaches no other container."
         : $"Reaches {string.Join(", ", Reachable.Order(StringComparer.Ordinal))}.";
 
-    private string ViewBox => $"0 0 {Number(Drawing.Width)} {Number(Drawing.Height)}";
+    private static string ViewBox(TopologyDrawing drawing) => $"0 0 {Number(drawing.Width)} {Number(drawing.Height)}";
 
     protected override Task OnInitializedAsync() => LoadAsync();
 
@@ -74,7 +76,7 @@ public sealed partial class Topology : IDisposable
 
     private string BoxClass(TopologyBox box)
     {
-        var classes = $"node {box.Kind}{(box.IsFrame ? " frame" : "")}";
+        var classes = $"node {box.Kind}{(box.IsFrame ? " frame" : "")}{(box.HeaderHeight > 0 ? " labelled" : "")}";
         if (box.NodeId == _selectedId)
         {
             classes += " selected";
