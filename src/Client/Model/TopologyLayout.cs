@@ -35,7 +35,10 @@ public sealed record TopologyBox
     public double MiddleY => Y + Height / 2;
 }
 
-/// <summary>An edge of the graph drawn as a straight segment between two drawn boxes.</summary>
+/// <summary>
+/// An edge of the graph drawn between two drawn boxes: a straight segment, or with <see cref="BendX"/> three: level from
+/// (X1, Y1) to BendX, along BendX to Y2, level to (X2, Y2).
+/// </summary>
 public sealed record TopologySegment
 {
     public required string EdgeId { get; init; }
@@ -46,6 +49,7 @@ public sealed record TopologySegment
     public required double Y1 { get; init; }
     public required double X2 { get; init; }
     public required double Y2 { get; init; }
+    public double? BendX { get; init; }
 }
 
 /// <summary>
@@ -101,10 +105,10 @@ public static class TopologyLayout
     public const int NamespaceBand = 5;
 
     public const double Margin = 16;
-    public const double BoxHeight = 40;
-    public const double RowHeight = 52;
+    public const double BoxHeight = 34;
+    public const double RowHeight = 42;
     public const double GroupGap = 16;
-    public const double FramePadding = 4;
+    public const double FramePadding = 3;
     public const double CaptionHeight = 26;
     public const double FrameHeaderHeight = 38;
     public const string NamespacesLabel = "namespaces without containers";
@@ -221,16 +225,6 @@ public static class TopologyLayout
         foreach (var group in groups)
         {
             var top = y;
-            if (group.Network is { } network)
-            {
-                boxes.Add(Box(network, NetworkColumn, top, Subtitle(network)));
-            }
-
-            for (var i = 0; i < group.Bridges.Count; i++)
-            {
-                boxes.Add(Box(group.Bridges[i], BridgeColumn, top + i * RowHeight, Subtitle(group.Bridges[i])));
-            }
-
             var bandTop = top;
             foreach (var band in group.Bands)
             {
@@ -268,7 +262,22 @@ public static class TopologyLayout
                 bandTop += rows * RowHeight - (RowHeight - BoxHeight) + 2 * FramePadding + (RowHeight - BoxHeight);
             }
 
-            var height = Math.Max(bandTop - top - (RowHeight - BoxHeight), Math.Max(group.Bridges.Count * RowHeight - (RowHeight - BoxHeight), BoxHeight));
+            var bridgesHeight = group.Bridges.Count * RowHeight - (RowHeight - BoxHeight);
+            var height = Math.Max(bandTop - top - (RowHeight - BoxHeight), Math.Max(bridgesHeight, BoxHeight));
+
+            // The network and its bridge stand at the middle of their containers, so that the bridge's ports spread
+            // both ways along its bus rather than all hang from the top.
+            if (group.Network is { } network)
+            {
+                boxes.Add(Box(network, NetworkColumn, top + (height - BoxHeight) / 2, Subtitle(network)));
+            }
+
+            var bridgesTop = top + (height - Math.Max(bridgesHeight, 0)) / 2;
+            for (var i = 0; i < group.Bridges.Count; i++)
+            {
+                boxes.Add(Box(group.Bridges[i], BridgeColumn, bridgesTop + i * RowHeight, Subtitle(group.Bridges[i])));
+            }
+
             drawnGroups.Add(new TopologyGroup { NetworkId = group.Network?.Id, Label = group.Network?.Label ?? "no network", Y = top, Height = height });
             y = top + height + GroupGap;
         }
@@ -547,7 +556,12 @@ public static class TopologyLayout
             : (source.X, target.Right);
         var y1 = source.IsFrame ? Math.Clamp(target.MiddleY, source.Y, source.Bottom) : source.MiddleY;
         var y2 = target.IsFrame ? Math.Clamp(source.MiddleY, target.Y, target.Bottom) : target.MiddleY;
-        return new TopologySegment { EdgeId = edge.Id, Source = edge.Source, Target = edge.Target, Kind = edge.Kind, X1 = x1, Y1 = y1, X2 = x2, Y2 = y2 };
+        // A bridge's ports share one vertical bus halfway between the columns: ten lines fanning out of one point
+        // would run into each other near the bridge.
+        double? bendX = edge.Kind == TopologyEdgeKinds.BridgePort && source.Column == HostVethColumn && target.Column == BridgeColumn
+            ? (x1 + x2) / 2
+            : null;
+        return new TopologySegment { EdgeId = edge.Id, Source = edge.Source, Target = edge.Target, Kind = edge.Kind, X1 = x1, Y1 = y1, X2 = x2, Y2 = y2, BendX = bendX };
     }
 
     private sealed record Band(string Namespace, List<TopologyNode> Containers, List<TopologyNode> Interfaces, string? Network);

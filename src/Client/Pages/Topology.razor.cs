@@ -90,6 +90,9 @@ public sealed partial class Topology : IDisposable
         return classes;
     }
 
+    private static string Points(TopologySegment s, double bendX) =>
+        $"{Number(s.X1)},{Number(s.Y1)} {Number(bendX)},{Number(s.Y1)} {Number(bendX)},{Number(s.Y2)} {Number(s.X2)},{Number(s.Y2)}";
+
     private static string Number(double value) => value.ToString("0.#", CultureInfo.InvariantCulture);
 
     // SVG text does not wrap or ellipsize; about 7.4 px per character at the 12 px monospace-ish font used here.
