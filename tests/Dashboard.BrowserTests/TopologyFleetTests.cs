@@ -78,7 +78,8 @@ public sealed class TopologyFleetTests(BrowserFixture fixture) : IClassFixture<B
             Assert.Contains(name, drawn[$"container:{id}"].Text);
 
             // container → its eth0 (the one interface of its netns) → host veth → bridge → network.
-            var eth0 = Assert.Single(drawn.Keys, k => k.StartsWith($"if:{netns}", StringComparison.Ordinal) && drawn[k].Kind == "interface");
+            var eth0 = Assert.Single(drawn.Keys, k => (k.StartsWith($"if:{netns}:", StringComparison.Ordinal) || k.StartsWith($"if:{netns}.", StringComparison.Ordinal))
+                && drawn[k].Kind == "interface");
             Assert.Contains("eth0", drawn[eth0].Text);
             var hostVeth = Across("veth", eth0);
             Assert.True(hostVeth is not null, $"{name}: no veth wire from {eth0}");

@@ -32,8 +32,8 @@ public sealed class TopologyPageTests(BrowserFixture fixture) : IClassFixture<Br
         await Assertions.Expect(networkNode).ToHaveAttributeAsync("data-kind", "network");
         await Assertions.Expect(networkNode).ToContainTextAsync(network);
 
-        // Interface ids carry a generation after the inode; match on inode and index, then use the drawn id.
-        var eth0 = page.Locator($"[data-testid^='node-if:{web1Net}.'][data-testid$='#{eth0Index}']");
+        // Interface ids carry the namespace's cookie after the inode; match on inode and index, then use the drawn id.
+        var eth0 = Interface(page, web1Net, eth0Index);
         var bridgeNode = page.Locator("[data-kind='bridge']").Filter(new() { HasText = bridge });
         await Assertions.Expect(eth0).ToHaveCountAsync(1);
         await Assertions.Expect(eth0).ToContainTextAsync("eth0");
@@ -145,9 +145,12 @@ public sealed class TopologyPageTests(BrowserFixture fixture) : IClassFixture<Br
         return json.RootElement[0].GetProperty("ifindex").GetInt32();
     }
 
-    /// <summary>An interface box by its namespace's inode and its index; the id's middle (the namespace's identity) is left open.</summary>
+    /// <summary>
+    /// An interface box by its namespace's inode and its index; what stands between them (the namespace's cookie, or a
+    /// generation where the kernel gives no cookie) is left open.
+    /// </summary>
     private static ILocator Interface(IPage page, ulong inode, int index) =>
-        page.Locator($"[data-testid^='node-if:{inode}'][data-testid$='#{index}']");
+        page.Locator($"[data-testid^='node-if:{inode}:'][data-testid$='#{index}'], [data-testid^='node-if:{inode}.'][data-testid$='#{index}']");
 
     /// <summary>The veth line between two drawn ids, whichever end the edge is stored from.</summary>
     private static ILocator Wire(IPage page, string a, string b) =>

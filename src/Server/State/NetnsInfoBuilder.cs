@@ -30,6 +30,7 @@ internal static class NetnsInfoBuilder
                 return new NetnsInfo
                 {
                     Inode = record.Inode,
+                    Cookie = snapshot?.Cookie,
                     IsInitial = record.Inode == initial,
                     Containers = [.. containersByNetns[record.Inode].OrderBy(c => c.Name, StringComparer.Ordinal)],
                     ProcessCount = processesByNetns[record.Inode].Count(),

@@ -14,7 +14,9 @@ internal static class TopologyBuilder
     /// <param name="containers">All containers; only those with a network namespace (running) become nodes.</param>
     /// <param name="networks">Docker networks.</param>
     /// <param name="netns">Every network namespace with its interfaces.</param>
-    /// <param name="generations">From <see cref="TopologyIdentity"/>; an inode missing here counts as generation 1.</param>
+    /// <param name="generations">
+    /// From <see cref="TopologyIdentity"/>, for namespaces without a cookie; an inode missing here counts as generation 1.
+    /// </param>
     public static TopologyGraph Build(
         IReadOnlyList<ContainerInfo> containers,
         IReadOnlyList<DockerNetworkInfo> networks,
@@ -43,10 +45,12 @@ internal static class TopologyBuilder
         }
 
         var host = netns.FirstOrDefault(n => n.IsInitial);
+        var cookies = netns.Where(n => n.Cookie is not null).GroupBy(n => n.Inode).ToDictionary(g => g.Key, g => g.First().Cookie);
+        string Stamp(ulong inode) => TopologyIdentity.Stamp(inode, cookies.GetValueOrDefault(inode), generations.GetValueOrDefault(inode, 1));
         string NamespaceId(ulong inode) => host is not null && inode == host.Inode
             ? HostId
-            : $"netns:{Stamp(inode, generations)}";
-        string InterfaceId(ulong inode, int index) => $"if:{Stamp(inode, generations)}#{index.ToString(CultureInfo.InvariantCulture)}";
+            : $"netns:{Stamp(inode)}";
+        string InterfaceId(ulong inode, int index) => $"if:{Stamp(inode)}#{index.ToString(CultureInfo.InvariantCulture)}";
 
         // The host node exists even when the scan could not tell which namespace is the initial one.
         AddNode(new TopologyNode
@@ -154,9 +158,6 @@ internal static class TopologyBuilder
         return new TopologyGraph { Nodes = nodes, Edges = edges };
     }
 
-    private static string Stamp(ulong inode, IReadOnlyDictionary<ulong, int> generations) =>
-        $"{inode.ToString(CultureInfo.InvariantCulture)}.{generations.GetValueOrDefault(inode, 1).ToString(CultureInfo.InvariantCulture)}";
-
     private static string NamespaceLabel(NetnsInfo ns) =>
         ns.Containers.Count > 0 ? string.Join(", ", ns.Containers.Select(c => c.Name))
         : KeptBy(ns) ?? $"net:[{ns.Inode.ToString(CultureInfo.InvariantCulture)}]";
@@ -199,6 +200,7 @@ internal static class TopologyBuilder
             ["inode"] = ns.Inode.ToString(CultureInfo.InvariantCulture),
             ["processes"] = ns.ProcessCount.ToString(CultureInfo.InvariantCulture),
         };
+        if (ns.Cookie is { } cookie) details["cookie"] = cookie.ToString(CultureInfo.InvariantCulture);
         if (ns.LowestPid is { } pid) details["lowestPid"] = pid.ToString(CultureInfo.InvariantCulture);
         if (ns.Command is { Length: > 0 } command) details["command"] = command;
         AddIfAny(details, "bindMounts", ns.BindMounts);

@@ -7,6 +7,11 @@ public sealed record NetnsInfo
 {
     /// <summary>The nsfs inode that identifies the namespace (as in <c>readlink /proc/&lt;pid&gt;/ns/net</c>).</summary>
     public required ulong Inode { get; init; }
+    /// <summary>
+    /// The kernel's SO_NETNS_COOKIE for the namespace: unlike the inode, never given to another namespace while the
+    /// host runs. Null when the namespace could not be read or the kernel is older than 5.14.
+    /// </summary>
+    public ulong? Cookie { get; init; }
     /// <summary>True for the host's initial network namespace.</summary>
     public required bool IsInitial { get; init; }
     /// <summary>Containers whose init process is in this namespace; several when others joined with <c>--network container:X</c>.</summary>

@@ -105,6 +105,7 @@ public sealed class NetnsInfoBuilderTests
                             new() { InterfaceIndex = 179, Family = AddressFamily.InterNetworkV6, Address = IPAddress.Parse("fe80::42:acff:fe12:2"), PrefixLength = 64, Scope = "link" },
                         ],
                         DefaultRoutes = [new() { Family = AddressFamily.InterNetwork, Gateway = IPAddress.Parse("172.18.0.1"), OutputInterfaceIndex = 179 }],
+                        Cookie = 13316,
                     },
                     Sockets = [new("tcp6", IPAddress.IPv6Any, 80, 777, 0), new("udp", IPAddress.Any, 53, 778, 0)],
                 },
@@ -132,6 +133,7 @@ public sealed class NetnsInfoBuilderTests
         Assert.Equal(["joiner", "web1"], web1.Containers.Select(c => c.Name));
         Assert.Equal((2, (int?)100, "sleep 1d"), (web1.ProcessCount, web1.LowestPid, web1.Command));
         Assert.Empty(web1.OpenDescriptors);
+        Assert.Equal(13316UL, web1.Cookie);
         Assert.Equal(["lo", "eth0"], web1.Interfaces.Select(i => i.Name));
         var eth0 = web1.Interfaces[1];
         Assert.Equal(["172.18.0.2/16", "fe80::42:acff:fe12:2/64"], eth0.Addresses);
@@ -148,6 +150,7 @@ public sealed class NetnsInfoBuilderTests
         Assert.Equal(["/run/netns/x"], hidden.BindMounts);
         Assert.Equal([(120, 4), (300, 7)], hidden.OpenDescriptors.Select(d => (d.Pid, d.Fd)));
         Assert.Empty(hidden.Interfaces);
+        Assert.Null(hidden.Cookie);
         Assert.NotNull(hidden.Error);
     }
 }

@@ -116,6 +116,41 @@ public sealed class TopologyBuilderTests
     }
 
     [Fact]
+    public void CookiesGoIntoNamespaceAndInterfaceIdsAndOutrankGenerations()
+    {
+        var namespaces = Namespaces().Select(n => n.Inode switch
+        {
+            Host => n with { Cookie = 3 },
+            Web1Ns => n with { Cookie = 13316 },
+            _ => n,
+        }).ToList();
+
+        var graph = TopologyBuilder.Build(Containers(), Networks(), namespaces, new Dictionary<ulong, int> { [Web1Ns] = 5, [Web2Ns] = 2 });
+
+        Assert.Contains(graph.Nodes, n => n.Id == $"netns:{Web1Ns}:13316" && n.Details["cookie"] == "13316");
+        AssertEdge(graph, TopologyEdgeKinds.Veth, $"if:{Host}:3#10", $"if:{Web1Ns}:13316#2");
+        AssertEdge(graph, TopologyEdgeKinds.MemberOf, $"container:{Id("web1")}", $"netns:{Web1Ns}:13316");
+        // Without a cookie, the generation.
+        AssertEdge(graph, TopologyEdgeKinds.Veth, $"if:{Host}:3#11", $"if:{Web2Ns}.2#2");
+        Assert.Contains(graph.Nodes, n => n.Id == "host" && n.Details["cookie"] == "3");
+    }
+
+    [Fact]
+    public void AnInodeReusedByANewNamespaceGetsNewIdsFromItsCookie()
+    {
+        IReadOnlyList<NetnsInfo> Blue(ulong cookie) =>
+            [Netns(HiddenNs, [], Link(2, "eth0", NetInterfaceKind.Dummy)) with { BindMounts = ["/run/netns/blue"], Cookie = cookie }];
+        var generations = new Dictionary<ulong, int> { [HiddenNs] = 1 };
+
+        var before = TopologyBuilder.Build([], [], Blue(13316), generations).Nodes.Select(n => n.Id).ToHashSet(StringComparer.Ordinal);
+        var same = TopologyBuilder.Build([], [], Blue(13316), generations).Nodes.Select(n => n.Id).ToHashSet(StringComparer.Ordinal);
+        var after = TopologyBuilder.Build([], [], Blue(13402), generations).Nodes.Select(n => n.Id).ToHashSet(StringComparer.Ordinal);
+
+        Assert.Equal(before, same);
+        Assert.Equal(["host"], before.Intersect(after));
+    }
+
+    [Fact]
     public void EachVethPairIsOneEdgeAndEveryEdgeJoinsTwoNodes()
     {
         var graph = Build();

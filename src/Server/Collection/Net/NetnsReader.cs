@@ -45,13 +45,15 @@ internal sealed class NetnsReader
                 return null;
             }
 
+            // A socket stays in the namespace it was created in, so its cookie can be asked here, off the switch thread.
+            ulong? cookie = NetlinkInterop.GetNetnsCookie(socket, out var value) == 0 ? value : null;
             var interfaces = new List<NetInterface>();
             var addresses = new List<NetAddress>();
             var routes = new List<NetRoute>();
             error = Dump(socket, RtnetlinkParsers.GetLink, LinkRequestBody(), RtnetlinkParsers.NewLink, RtnetlinkParsers.ParseLink, interfaces, buffer)
                 ?? Dump(socket, RtnetlinkParsers.GetAddress, new byte[RtnetlinkParsers.IfAddrSize], RtnetlinkParsers.NewAddress, RtnetlinkParsers.ParseAddress, addresses, buffer)
                 ?? Dump(socket, RtnetlinkParsers.GetRoute, new byte[RtnetlinkParsers.RtMsgSize], RtnetlinkParsers.NewRoute, RtnetlinkParsers.ParseDefaultRoute, routes, buffer);
-            return error is null ? new NetnsSnapshot { Interfaces = interfaces, Addresses = addresses, DefaultRoutes = routes } : null;
+            return error is null ? new NetnsSnapshot { Interfaces = interfaces, Addresses = addresses, DefaultRoutes = routes, Cookie = cookie } : null;
         }
         finally
         {
