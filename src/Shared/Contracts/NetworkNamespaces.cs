@@ -31,8 +31,10 @@ public sealed record NetnsInfo
     /// <summary>Default routes of the main table, IPv4 and IPv6.</summary>
     public required IReadOnlyList<NetDefaultRoute> DefaultRoutes { get; init; }
     /// <summary>
-    /// Listening TCP sockets and bound, unconnected UDP sockets. Read from <c>/proc/&lt;pid&gt;/net</c> of a process in
-    /// the namespace, so always empty for namespaces with no process in them (<c>ip netns</c> ones, hidden ones).
+    /// Listening TCP sockets and bound, unconnected UDP sockets, asked of the namespace itself over sock_diag, so also
+    /// for namespaces no process is in (kernel listeners, sockets whose process left). On a kernel without inet_diag
+    /// they are read from <c>/proc/&lt;pid&gt;/net</c> of a process in the namespace instead, and are then empty for
+    /// namespaces with no process in them.
     /// </summary>
     public required IReadOnlyList<NetSocketInfo> Sockets { get; init; }
     /// <summary>Why interfaces and routes are missing (the namespace vanished or could not be entered); null when read.</summary>

@@ -12,6 +12,11 @@ internal sealed record NetnsSnapshot
     public required IReadOnlyList<NetRoute> DefaultRoutes { get; init; }
     /// <summary>The namespace's SO_NETNS_COOKIE, read on the socket the dumps ran on; null when the kernel gives none.</summary>
     public ulong? Cookie { get; init; }
+    /// <summary>
+    /// TCP listeners and unconnected UDP sockets as sock_diag gives them; null when it could not (the collector then
+    /// reads <c>/proc/&lt;pid&gt;/net</c> of a member process instead).
+    /// </summary>
+    public IReadOnlyList<ListeningSocket>? ListeningSockets { get; init; }
 }
 
 /// <summary>One RTM_NEWLINK message.</summary>

@@ -11,7 +11,7 @@ internal static unsafe partial class NetlinkInterop
     private const int AfNetlink = 16;
     private const int SockRaw = 3;
     private const int SockCloExec = 0x80000;
-    private const int NetlinkRoute = 0;
+    public const int NetlinkRoute = 0;
     private const int SolSocket = 1;
     private const int SoRcvTimeo = 20;
     private const int SoNetnsCookie = 71;
@@ -20,10 +20,10 @@ internal static unsafe partial class NetlinkInterop
     /// <summary>Switches the calling thread's network namespace. Returns 0, or the errno.</summary>
     public static int SetNetns(int fd) => setns(fd, CloneNewNet) == 0 ? 0 : Marshal.GetLastPInvokeError();
 
-    /// <summary>A NETLINK_ROUTE socket in the calling thread's network namespace, or -1 with the errno.</summary>
-    public static int OpenRouteSocket(out int errno)
+    /// <summary>A netlink socket of the protocol in the calling thread's network namespace, or -1 with the errno.</summary>
+    public static int OpenNetlinkSocket(int protocol, out int errno)
     {
-        var fd = socket(AfNetlink, SockRaw | SockCloExec, NetlinkRoute);
+        var fd = socket(AfNetlink, SockRaw | SockCloExec, protocol);
         errno = fd < 0 ? Marshal.GetLastPInvokeError() : 0;
         return fd;
     }
