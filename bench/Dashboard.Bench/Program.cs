@@ -16,6 +16,11 @@ try
         return await LiveBenchmark.RunAsync();
     }
 
+    if (args is ["--breakdown", ..])
+    {
+        return await TopologyBreakdown.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 20);
+    }
+
     var summaries = BenchmarkSwitcher.FromAssembly(typeof(DiscoveryBenchmarks).Assembly).Run(args);
     var failed = summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success));
     return failed ? 1 : 0;

@@ -91,6 +91,58 @@ public sealed class TopologyTests : DashboardTest
     }
 
     [Fact]
+    public void Draws_namespaces_without_containers_as_labelled_frames_with_their_wires()
+    {
+        var cut = RenderLoaded();
+
+        var blue = Node(cut, SampleTopology.BlueNetns);
+        Assert.Equal("netns", blue.GetAttribute("data-kind"));
+        Assert.Contains("labelled", blue.ClassList);
+        Assert.Contains("ip netns blue", blue.TextContent);
+        Assert.Contains($"net:[{SampleTopology.BlueNet}]", blue.TextContent);
+        Assert.Contains("pid 4242: sleep 3000", Node(cut, SampleTopology.UnsharedNetns).TextContent);
+        Assert.Contains("no interface but lo", Node(cut, SampleTopology.HiddenNetns).TextContent);
+        Assert.Equal("host", Node(cut, "host").GetAttribute("data-kind"));
+        Assert.Contains("10.9.0.1/30", Node(cut, SampleTopology.HostVethBlue).TextContent);
+        Assert.Contains("eth-host", Node(cut, SampleTopology.BlueFromHost).TextContent);
+
+        Assert.Equal("veth", cut.Find($"[data-testid='edge-{SampleTopology.HostVethBlue}-{SampleTopology.BlueFromHost}']").GetAttribute("data-kind"));
+        Assert.Equal("veth", cut.Find($"[data-testid='edge-{SampleTopology.BlueToRed}-{SampleTopology.RedFromBlue}']").GetAttribute("data-kind"));
+        Assert.Contains("Network namespaces without containers", cut.Find($"[data-testid='caption-{TopologyLayout.NamespacesLabel}']").TextContent);
+    }
+
+    [Fact]
+    public void The_namespaces_switch_hides_and_shows_the_band()
+    {
+        var cut = RenderLoaded();
+        var toggle = cut.Find("input[data-testid=show-namespaces]");
+        Assert.True(((AngleSharp.Html.Dom.IHtmlInputElement)toggle).IsChecked);
+
+        toggle.Change(false);
+
+        Assert.False(Drawn(cut, $"node-{SampleTopology.BlueNetns}"));
+        Assert.False(Drawn(cut, $"node-{SampleTopology.HostEth0}"));
+        Assert.False(Drawn(cut, $"edge-{SampleTopology.BlueToRed}-{SampleTopology.RedFromBlue}"));
+        Assert.True(Drawn(cut, $"node-{SampleTopology.ContainerId("web1")}"));
+
+        cut.Find("input[data-testid=show-namespaces]").Change(true);
+
+        Assert.True(Drawn(cut, $"node-{SampleTopology.BlueNetns}"));
+    }
+
+    [Fact]
+    public void Clicking_a_namespace_frame_shows_what_keeps_it()
+    {
+        var cut = RenderLoaded();
+
+        Node(cut, SampleTopology.UnsharedNetns).Click();
+
+        Assert.Equal("pid 4242: sleep 3000", cut.Find("[data-testid=details-label]").TextContent.Trim());
+        Assert.Equal("netns", cut.Find("[data-testid=details-kind]").TextContent.Trim());
+        Assert.Contains("pid 4242: sleep 3000", cut.Find("[data-testid=detail-keptBy]").TextContent);
+    }
+
+    [Fact]
     public void Shows_an_error_when_the_topology_cannot_be_loaded()
     {
         Data.Failure = new HttpRequestException("boom", null, System.Net.HttpStatusCode.ServiceUnavailable);

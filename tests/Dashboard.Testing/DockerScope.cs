@@ -14,6 +14,8 @@ public sealed class DockerScope : IAsyncDisposable
     private static readonly SemaphoreSlim s_imageLock = new(1, 1);
     private static bool s_imageReady;
 
+    // Tests may start containers in parallel.
+    private readonly Lock _lock = new();
     private readonly List<string> _containers = [];
     private readonly List<string> _networks = [];
 
@@ -35,7 +37,11 @@ public sealed class DockerScope : IAsyncDisposable
     {
         var name = Name(shortName);
         await Shell.RunAsync("docker", ["network", "create", "--label", $"{Label}={Prefix}", .. extraArgs, name]);
-        _networks.Add(name);
+        lock (_lock)
+        {
+            _networks.Add(name);
+        }
+
         return name;
     }
 
@@ -43,7 +49,11 @@ public sealed class DockerScope : IAsyncDisposable
     public async Task<string> RunAsync(string shortName, string[]? dockerArgs = null, string[]? command = null)
     {
         var name = Name(shortName);
-        _containers.Add(name);
+        lock (_lock)
+        {
+            _containers.Add(name);
+        }
+
         await Shell.RunAsync("docker", ["run", "-d", "--name", name, "--label", $"{Label}={Prefix}", .. dockerArgs ?? [], Image, .. command ?? ["sleep", "1d"]]);
         return name;
     }
@@ -52,7 +62,11 @@ public sealed class DockerScope : IAsyncDisposable
     public async Task<string> CreateAsync(string shortName)
     {
         var name = Name(shortName);
-        _containers.Add(name);
+        lock (_lock)
+        {
+            _containers.Add(name);
+        }
+
         await Shell.RunAsync("docker", ["create", "--name", name, "--label", $"{Label}={Prefix}", Image, "sleep", "1d"]);
         return name;
     }

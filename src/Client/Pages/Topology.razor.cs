@@ -20,6 +20,7 @@ public sealed partial class Topology : IDisposable
     private string? _error;
     private string _networkId = AllNetworks;
     private string? _query;
+    private bool _showNamespaces = true;
     private string? _selectedId;
 
     [Inject] public required IDashboardData Data { get; init; }
@@ -28,6 +29,7 @@ public sealed partial class Topology : IDisposable
     {
         NetworkId = _networkId == AllNetworks ? null : _networkId,
         ContainerQuery = _query,
+        ShowNamespacesWithoutContainers = _showNamespaces,
     });
 
     private IEnumerable<TopologyNode> Networks =>
@@ -42,7 +44,7 @@ public sealed partial class Topology : IDisposable
         ? "Reaches no other container."
         : $"Reaches {string.Join(", ", Reachable.Order(StringComparer.Ordinal))}.";
 
-    private string ViewBox => $"0 0 {Number(Drawing.Width)} {Number(Drawing.Height)}";
+    private static string ViewBox(TopologyDrawing drawing) => $"0 0 {Number(drawing.Width)} {Number(drawing.Height)}";
 
     protected override Task OnInitializedAsync()
     {
@@ -79,7 +81,7 @@ public sealed partial class Topology : IDisposable
 
     private string BoxClass(TopologyBox box)
     {
-        var classes = $"node {box.Kind}{(box.IsFrame ? " frame" : "")}";
+        var classes = $"node {box.Kind}{(box.IsFrame ? " frame" : "")}{(box.HeaderHeight > 0 ? " labelled" : "")}";
         if (box.NodeId == _selectedId)
         {
             classes += " selected";
@@ -92,6 +94,9 @@ public sealed partial class Topology : IDisposable
 
         return classes;
     }
+
+    private static string Points(TopologySegment s, double bendX) =>
+        $"{Number(s.X1)},{Number(s.Y1)} {Number(bendX)},{Number(s.Y1)} {Number(bendX)},{Number(s.Y2)} {Number(s.X2)},{Number(s.Y2)}";
 
     private static string Number(double value) => value.ToString("0.#", CultureInfo.InvariantCulture);
 

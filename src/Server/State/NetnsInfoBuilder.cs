@@ -12,9 +12,9 @@ internal static class NetnsInfoBuilder
     public static IReadOnlyList<NetnsInfo> Build(ProcScan scan, NetworkCollection network, IReadOnlyList<ContainerInfo> containers)
     {
         var initial = scan.InitialNamespaces.GetValueOrDefault(NamespaceType.Net);
-        var pidsByNetns = scan.Processes
+        var processesByNetns = scan.Processes
             .Where(p => p.Namespaces.ContainsKey(NamespaceType.Net))
-            .ToLookup(p => p.Namespaces[NamespaceType.Net], p => p.Pid);
+            .ToLookup(p => p.Namespaces[NamespaceType.Net]);
         var containersByNetns = containers
             .Where(c => c.Namespaces?.ContainsKey(NamespaceType.Net) == true)
             .ToLookup(c => c.Namespaces![NamespaceType.Net].Inode, c => new ContainerRef { Id = c.Id, Name = c.Name });
@@ -26,15 +26,18 @@ internal static class NetnsInfoBuilder
             {
                 var collected = network.Namespaces.GetValueOrDefault(record.Inode);
                 var snapshot = collected?.Snapshot;
-                var pids = pidsByNetns[record.Inode].ToList();
+                var lowest = processesByNetns[record.Inode].MinBy(p => p.Pid);
                 return new NetnsInfo
                 {
                     Inode = record.Inode,
+                    Cookie = snapshot?.Cookie,
                     IsInitial = record.Inode == initial,
                     Containers = [.. containersByNetns[record.Inode].OrderBy(c => c.Name, StringComparer.Ordinal)],
-                    ProcessCount = pids.Count,
-                    LowestPid = pids.Count > 0 ? pids.Min() : null,
+                    ProcessCount = processesByNetns[record.Inode].Count(),
+                    LowestPid = lowest?.Pid,
+                    Command = lowest?.Command,
                     BindMounts = [.. record.BindMounts],
+                    OpenDescriptors = [.. record.OpenDescriptors.OrderBy(d => d.Pid).ThenBy(d => d.Fd)],
                     Interfaces = snapshot is null ? [] : Interfaces(record.Inode, snapshot, network),
                     DefaultRoutes = snapshot is null ? [] : Routes(snapshot),
                     Sockets = collected is null ? [] : Sockets(collected.Sockets, scan.SocketOwners),

@@ -8,10 +8,15 @@ internal static class TopologyBuilder
 {
     public const string HostId = "host";
 
+    // `ip netns add` mounts under /run/netns (/var/run/netns is a link to it on current distributions).
+    private static readonly string[] s_ipNetnsDirectories = ["/run/netns/", "/var/run/netns/"];
+
     /// <param name="containers">All containers; only those with a network namespace (running) become nodes.</param>
     /// <param name="networks">Docker networks.</param>
     /// <param name="netns">Every network namespace with its interfaces.</param>
-    /// <param name="generations">From <see cref="TopologyIdentity"/>; an inode missing here counts as generation 1.</param>
+    /// <param name="generations">
+    /// From <see cref="TopologyIdentity"/>, for namespaces without a cookie; an inode missing here counts as generation 1.
+    /// </param>
     public static TopologyGraph Build(
         IReadOnlyList<ContainerInfo> containers,
         IReadOnlyList<DockerNetworkInfo> networks,
@@ -40,10 +45,12 @@ internal static class TopologyBuilder
         }
 
         var host = netns.FirstOrDefault(n => n.IsInitial);
+        var cookies = netns.Where(n => n.Cookie is not null).GroupBy(n => n.Inode).ToDictionary(g => g.Key, g => g.First().Cookie);
+        string Stamp(ulong inode) => TopologyIdentity.Stamp(inode, cookies.GetValueOrDefault(inode), generations.GetValueOrDefault(inode, 1));
         string NamespaceId(ulong inode) => host is not null && inode == host.Inode
             ? HostId
-            : $"netns:{Stamp(inode, generations)}";
-        string InterfaceId(ulong inode, int index) => $"if:{Stamp(inode, generations)}#{index.ToString(CultureInfo.InvariantCulture)}";
+            : $"netns:{Stamp(inode)}";
+        string InterfaceId(ulong inode, int index) => $"if:{Stamp(inode)}#{index.ToString(CultureInfo.InvariantCulture)}";
 
         // The host node exists even when the scan could not tell which namespace is the initial one.
         AddNode(new TopologyNode
@@ -151,13 +158,40 @@ internal static class TopologyBuilder
         return new TopologyGraph { Nodes = nodes, Edges = edges };
     }
 
-    private static string Stamp(ulong inode, IReadOnlyDictionary<ulong, int> generations) =>
-        $"{inode.ToString(CultureInfo.InvariantCulture)}.{generations.GetValueOrDefault(inode, 1).ToString(CultureInfo.InvariantCulture)}";
-
     private static string NamespaceLabel(NetnsInfo ns) =>
         ns.Containers.Count > 0 ? string.Join(", ", ns.Containers.Select(c => c.Name))
-        : ns.BindMounts.Count > 0 ? ns.BindMounts[0]
-        : $"net:[{ns.Inode.ToString(CultureInfo.InvariantCulture)}]";
+        : KeptBy(ns) ?? $"net:[{ns.Inode.ToString(CultureInfo.InvariantCulture)}]";
+
+    /// <summary>
+    /// What keeps a namespace alive, in the words a user would look for it by: the <c>ip netns</c> name, else the bind
+    /// mount, else its lowest process, else a descriptor on it. Null when the scan saw none of these.
+    /// </summary>
+    internal static string? KeptBy(NetnsInfo ns)
+    {
+        if (ns.BindMounts.Select(IpNetnsName).OfType<string>().FirstOrDefault() is { } name)
+        {
+            return $"ip netns {name}";
+        }
+
+        if (ns.BindMounts.Count > 0)
+        {
+            return ns.BindMounts[0];
+        }
+
+        if (ns.LowestPid is { } pid)
+        {
+            return ns.Command is { Length: > 0 } command ? $"pid {pid.ToString(CultureInfo.InvariantCulture)}: {command}" : $"pid {pid.ToString(CultureInfo.InvariantCulture)}";
+        }
+
+        return ns.OpenDescriptors.Count > 0
+            ? string.Create(CultureInfo.InvariantCulture, $"fd {ns.OpenDescriptors[0].Fd} of pid {ns.OpenDescriptors[0].Pid}")
+            : null;
+    }
+
+    private static string? IpNetnsName(string path) => s_ipNetnsDirectories
+        .Where(dir => path.Length > dir.Length && path.StartsWith(dir, StringComparison.Ordinal) && path.IndexOf('/', dir.Length) < 0)
+        .Select(dir => path[dir.Length..])
+        .FirstOrDefault();
 
     private static Dictionary<string, string> NamespaceDetails(NetnsInfo ns)
     {
@@ -166,8 +200,13 @@ internal static class TopologyBuilder
             ["inode"] = ns.Inode.ToString(CultureInfo.InvariantCulture),
             ["processes"] = ns.ProcessCount.ToString(CultureInfo.InvariantCulture),
         };
+        if (ns.Cookie is { } cookie) details["cookie"] = cookie.ToString(CultureInfo.InvariantCulture);
+        if (ns.LowestPid is { } pid) details["lowestPid"] = pid.ToString(CultureInfo.InvariantCulture);
+        if (ns.Command is { Length: > 0 } command) details["command"] = command;
         AddIfAny(details, "bindMounts", ns.BindMounts);
+        AddIfAny(details, "openFds", ns.OpenDescriptors.Select(d => string.Create(CultureInfo.InvariantCulture, $"{d.Pid}/{d.Fd}")));
         AddIfAny(details, "containers", ns.Containers.Select(c => c.Name));
+        if (ns.Containers.Count == 0 && KeptBy(ns) is { } keeper) details["keptBy"] = keeper;
         AddIfAny(details, "defaultRoutes", ns.DefaultRoutes.Select(r => $"{r.Gateway ?? "direct"} via {r.Interface ?? "?"}"));
         if (ns.Error is { } error)
         {

@@ -7,6 +7,11 @@ public sealed record NetnsInfo
 {
     /// <summary>The nsfs inode that identifies the namespace (as in <c>readlink /proc/&lt;pid&gt;/ns/net</c>).</summary>
     public required ulong Inode { get; init; }
+    /// <summary>
+    /// The kernel's SO_NETNS_COOKIE for the namespace: unlike the inode, never given to another namespace while the
+    /// host runs. Null when the namespace could not be read or the kernel is older than 5.14.
+    /// </summary>
+    public ulong? Cookie { get; init; }
     /// <summary>True for the host's initial network namespace.</summary>
     public required bool IsInitial { get; init; }
     /// <summary>Containers whose init process is in this namespace; several when others joined with <c>--network container:X</c>.</summary>
@@ -15,15 +20,21 @@ public sealed record NetnsInfo
     public required int ProcessCount { get; init; }
     /// <summary>The lowest PID in the namespace; null when no process is in it.</summary>
     public int? LowestPid { get; init; }
+    /// <summary>The command line of <see cref="LowestPid"/>, e.g. <c>sleep 3000</c> for a process started by <c>unshare -n</c>.</summary>
+    public string? Command { get; init; }
     /// <summary>nsfs bind mounts that keep it alive, e.g. <c>/run/netns/x</c> or <c>/run/docker/netns/1a2b</c>.</summary>
     public required IReadOnlyList<string> BindMounts { get; init; }
+    /// <summary>Open file descriptors on the namespace (a process holding it without being in it), lowest PID first.</summary>
+    public IReadOnlyList<FileDescriptorRef> OpenDescriptors { get; init; } = [];
     /// <summary>Every interface, by index.</summary>
     public required IReadOnlyList<NetInterfaceInfo> Interfaces { get; init; }
     /// <summary>Default routes of the main table, IPv4 and IPv6.</summary>
     public required IReadOnlyList<NetDefaultRoute> DefaultRoutes { get; init; }
     /// <summary>
-    /// Listening TCP sockets and bound, unconnected UDP sockets. Read from <c>/proc/&lt;pid&gt;/net</c> of a process in
-    /// the namespace, so always empty for namespaces with no process in them (<c>ip netns</c> ones, hidden ones).
+    /// Listening TCP sockets and bound, unconnected UDP sockets, asked of the namespace itself over sock_diag, so also
+    /// for namespaces no process is in (kernel listeners, sockets whose process left). On a kernel without inet_diag
+    /// they are read from <c>/proc/&lt;pid&gt;/net</c> of a process in the namespace instead, and are then empty for
+    /// namespaces with no process in them.
     /// </summary>
     public required IReadOnlyList<NetSocketInfo> Sockets { get; init; }
     /// <summary>Why interfaces and routes are missing (the namespace vanished or could not be entered); null when read.</summary>

@@ -16,8 +16,10 @@ public sealed record TopologyGraph
 public sealed record TopologyNode
 {
     /// <summary>
-    /// Stable while the thing exists and never reused after it is gone: <c>host</c>, <c>netns:&lt;inode&gt;.&lt;generation&gt;</c>,
-    /// <c>if:&lt;inode&gt;.&lt;generation&gt;#&lt;index&gt;</c>, <c>container:&lt;full id&gt;</c>, <c>network:&lt;full id&gt;</c>.
+    /// Stable while the thing exists and never reused after it is gone: <c>host</c>, <c>netns:&lt;inode&gt;:&lt;cookie&gt;</c>,
+    /// <c>if:&lt;inode&gt;:&lt;cookie&gt;#&lt;index&gt;</c> (the namespace's SO_NETNS_COOKIE; where the kernel gives none,
+    /// <c>&lt;inode&gt;.&lt;generation&gt;</c> instead of <c>&lt;inode&gt;:&lt;cookie&gt;</c>), <c>container:&lt;full id&gt;</c>,
+    /// <c>network:&lt;full id&gt;</c>.
     /// </summary>
     public required string Id { get; init; }
     /// <summary>One of <see cref="TopologyNodeKinds"/>.</summary>

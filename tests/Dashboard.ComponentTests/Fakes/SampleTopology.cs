@@ -3,7 +3,9 @@ namespace Dashboard.ComponentTests.Fakes;
 /// <summary>
 /// The wiring of <see cref="SampleData"/>'s host as <c>GET /api/topology</c> draws it: web1 (with web1-debug in its
 /// netns) and web2 on mynetwork behind br-5e2f0a1c7d33, pidtool and remapped on the default bridge behind docker0,
-/// each eth0 peered to a host vethXXX; the host's own eth0 and the loopbacks, which the picture leaves out.
+/// each eth0 peered to a host vethXXX; the host's own eth0 and the loopbacks. Then namespaces no container is in:
+/// ip netns blue wired by veth to the host (veth-blue) and to ip netns red, the hidden ip netns x and a process's
+/// <c>unshare -n</c> namespace, both with nothing but a loopback.
 /// </summary>
 public static class SampleTopology
 {
@@ -18,6 +20,18 @@ public static class SampleTopology
     public static string Web1Eth0 => If(SampleData.Web1Net, 6);
     public static string Web1HostVeth => HostIf(7);
     public static string Web1Netns => Netns(SampleData.Web1Net);
+    public const ulong BlueNet = 4026532601;
+    public const ulong RedNet = 4026532602;
+    public const ulong UnsharedNet = 4026532603;
+    public static string BlueNetns => Netns(BlueNet);
+    public static string RedNetns => Netns(RedNet);
+    public static string HiddenNetns => Netns(SampleData.HiddenNet);
+    public static string UnsharedNetns => Netns(UnsharedNet);
+    public static string HostEth0 => HostIf(2);
+    public static string HostVethBlue => HostIf(20);
+    public static string BlueFromHost => If(BlueNet, 2);
+    public static string BlueToRed => If(BlueNet, 3);
+    public static string RedFromBlue => If(RedNet, 2);
 
     public static string ContainerId(string name) => $"container:{SampleData.Container(name).Id}";
 
@@ -75,11 +89,20 @@ public static class SampleTopology
         var namespaces = new (ulong Inode, string Label)[]
         {
             (SampleData.Web1Net, "web1, web1-debug"), (4026532350, "web2"), (4026532423, "pidtool"), (4026532511, "remapped"),
-            (SampleData.HiddenNet, "/run/netns/x"),
         };
         foreach (var (inode, label) in namespaces)
         {
             Node(Netns(inode), TopologyNodeKinds.Netns, label, null, new() { ["inode"] = $"{inode}", ["processes"] = "1" });
+        }
+
+        var withoutContainers = new (ulong Inode, string KeptBy, string Processes)[]
+        {
+            (SampleData.HiddenNet, "ip netns x", "0"), (BlueNet, "ip netns blue", "0"), (RedNet, "ip netns red", "0"),
+            (UnsharedNet, "pid 4242: sleep 3000", "1"),
+        };
+        foreach (var (inode, keptBy, processes) in withoutContainers)
+        {
+            Node(Netns(inode), TopologyNodeKinds.Netns, keptBy, null, new() { ["inode"] = $"{inode}", ["processes"] = processes, ["keptBy"] = keptBy });
         }
 
         Interface(host, 1, "lo", "loopback", "127.0.0.1/8");
@@ -104,6 +127,15 @@ public static class SampleTopology
         }
 
         Interface(SampleData.HiddenNet, 1, "lo", "loopback", null);
+        Interface(UnsharedNet, 1, "lo", "loopback", null);
+        Interface(host, 20, "veth-blue", "veth", "10.9.0.1/30");
+        Interface(BlueNet, 1, "lo", "loopback", "127.0.0.1/8");
+        Interface(BlueNet, 2, "eth-host", "veth", "10.9.0.2/30, fe80::1/64");
+        Interface(BlueNet, 3, "to-red", "veth", null);
+        Interface(RedNet, 1, "lo", "loopback", null);
+        Interface(RedNet, 2, "to-blue", "veth", null);
+        Edge(TopologyEdgeKinds.Veth, HostVethBlue, BlueFromHost);
+        Edge(TopologyEdgeKinds.Veth, BlueToRed, RedFromBlue);
 
         Node(BridgeNetwork, TopologyNodeKinds.Network, "bridge", null,
             new() { ["id"] = BridgeNetworkId, ["driver"] = "bridge", ["bridge"] = "docker0", ["subnets"] = "172.17.0.0/16" });

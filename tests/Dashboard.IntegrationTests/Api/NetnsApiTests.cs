@@ -124,6 +124,25 @@ public sealed class NetnsApiTests(DashboardFactory factory) : IClassFixture<Dash
     }
 
     [Fact]
+    public async Task AListenerInANamespaceNoProcessIsInIsListedWithTheProcessHoldingIt()
+    {
+        Requirements.Root();
+        // A thread of ours steps into a fresh ip netns, listens there on loopback, and steps back: the namespace then
+        // holds a socket but no process, which only asking the namespace itself (sock_diag) can show.
+        await using var netns = await BrowserNetworkNamespace.CreateAsync();
+        using var listener = netns.Listen();
+        var port = ((IPEndPoint)listener.LocalEndPoint!).Port;
+        var inode = ulong.Parse((await Shell.RunAsync("stat", "-L", "-c", "%i", $"/run/netns/{netns.Name}")).Out, CultureInfo.InvariantCulture);
+
+        var info = await _http.GetJsonAsync<NetnsInfo>($"/api/netns/{inode}");
+
+        Assert.Equal(0, info.ProcessCount);
+        var socket = Assert.Single(info.Sockets);
+        Assert.Equal(("tcp", "127.0.0.1", port), (socket.Protocol, socket.Address, socket.Port));
+        Assert.Contains(Environment.ProcessId, socket.Pids);
+    }
+
+    [Fact]
     public async Task OwnListeningSocketIsListedWithThisProcessAsOwner()
     {
         Requirements.Root();

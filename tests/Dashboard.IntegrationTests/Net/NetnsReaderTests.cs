@@ -19,6 +19,29 @@ public sealed class NetnsReaderTests
     }
 
     [Fact]
+    public void OwnListenersOverSockDiagAreThoseProcNetListsWithTheSameInodes()
+    {
+        Requirements.Root();
+        using var tcp = new System.Net.Sockets.TcpListener(IPAddress.IPv6Any, 0);
+        tcp.Server.DualMode = true;
+        tcp.Start();
+        using var udp = new System.Net.Sockets.UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        var ports = new[] { ((IPEndPoint)tcp.LocalEndpoint).Port, ((IPEndPoint)udp.Client.LocalEndPoint!).Port };
+
+        var fromDiag = Read(HostNetns).ListeningSockets;
+        var fromProc = new[] { "tcp", "tcp6", "udp", "udp6" }
+            .SelectMany(file => ProcNetSockets.ParseListening(File.ReadAllText($"/proc/self/net/{file}"), file))
+            .ToList();
+
+        Assert.NotNull(fromDiag);
+        var ours = fromProc.Where(s => ports.Contains(s.Port)).OrderBy(s => s.Inode).ToList();
+        Assert.Equal(2, ours.Count);
+        Assert.Equal(ours, fromDiag.Where(s => ports.Contains(s.Port)).OrderBy(s => s.Inode));
+        Assert.Contains(ours, s => s.Protocol == "tcp6" && s.Address.Equals(IPAddress.IPv6Any));
+        Assert.Contains(ours, s => s.Protocol == "udp" && s.Address.Equals(IPAddress.Loopback));
+    }
+
+    [Fact]
     public async Task HostInterfacesEqualIpLink()
     {
         Requirements.Root();

@@ -59,6 +59,9 @@ public sealed class NetnsInfoBuilderTests
     [Fact]
     public void IndexesBecomeNamesAndPeersAndSocketsGetTheirOwners()
     {
+        var hiddenRecord = Record(Hidden, "/run/netns/x");
+        hiddenRecord.OpenDescriptors.Add(new FileDescriptorRef { Pid = 300, Fd = 7 });
+        hiddenRecord.OpenDescriptors.Add(new FileDescriptorRef { Pid = 120, Fd = 4 });
         var scan = new ProcScan
         {
             ProcRoot = "/proc",
@@ -67,7 +70,7 @@ public sealed class NetnsInfoBuilderTests
             {
                 [new(NamespaceType.Net, Host)] = Record(Host),
                 [new(NamespaceType.Net, Web1)] = Record(Web1),
-                [new(NamespaceType.Net, Hidden)] = Record(Hidden, "/run/netns/x"),
+                [new(NamespaceType.Net, Hidden)] = hiddenRecord,
             },
             InitialNamespaces = new Dictionary<NamespaceType, ulong> { [NamespaceType.Net] = Host },
             UnreadableProcessCount = 0,
@@ -102,6 +105,7 @@ public sealed class NetnsInfoBuilderTests
                             new() { InterfaceIndex = 179, Family = AddressFamily.InterNetworkV6, Address = IPAddress.Parse("fe80::42:acff:fe12:2"), PrefixLength = 64, Scope = "link" },
                         ],
                         DefaultRoutes = [new() { Family = AddressFamily.InterNetwork, Gateway = IPAddress.Parse("172.18.0.1"), OutputInterfaceIndex = 179 }],
+                        Cookie = 13316,
                     },
                     Sockets = [new("tcp6", IPAddress.IPv6Any, 80, 777, 0), new("udp", IPAddress.Any, 53, 778, 0)],
                 },
@@ -127,7 +131,9 @@ public sealed class NetnsInfoBuilderTests
         var web1 = list[1];
         Assert.False(web1.IsInitial);
         Assert.Equal(["joiner", "web1"], web1.Containers.Select(c => c.Name));
-        Assert.Equal((2, (int?)100), (web1.ProcessCount, web1.LowestPid));
+        Assert.Equal((2, (int?)100, "sleep 1d"), (web1.ProcessCount, web1.LowestPid, web1.Command));
+        Assert.Empty(web1.OpenDescriptors);
+        Assert.Equal(13316UL, web1.Cookie);
         Assert.Equal(["lo", "eth0"], web1.Interfaces.Select(i => i.Name));
         var eth0 = web1.Interfaces[1];
         Assert.Equal(["172.18.0.2/16", "fe80::42:acff:fe12:2/64"], eth0.Addresses);
@@ -140,9 +146,11 @@ public sealed class NetnsInfoBuilderTests
         Assert.Null(web1.Error);
 
         var hidden = list[2];
-        Assert.Equal((0, (int?)null), (hidden.ProcessCount, hidden.LowestPid));
+        Assert.Equal((0, (int?)null, (string?)null), (hidden.ProcessCount, hidden.LowestPid, hidden.Command));
         Assert.Equal(["/run/netns/x"], hidden.BindMounts);
+        Assert.Equal([(120, 4), (300, 7)], hidden.OpenDescriptors.Select(d => (d.Pid, d.Fd)));
         Assert.Empty(hidden.Interfaces);
+        Assert.Null(hidden.Cookie);
         Assert.NotNull(hidden.Error);
     }
 }

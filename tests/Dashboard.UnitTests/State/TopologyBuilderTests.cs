@@ -88,7 +88,7 @@ public sealed class TopologyBuilderTests
         Assert.Equal(
             [$"netns:{Web1Ns}.1", $"netns:{Web2Ns}.1", $"netns:{OtherNs}.1", $"netns:{HiddenNs}.1"],
             graph.Nodes.Where(n => n.Kind == TopologyNodeKinds.Netns).Select(n => n.Id));
-        Assert.Equal("/run/netns/x", Assert.Single(graph.Nodes, n => n.Id == $"netns:{HiddenNs}.1").Label);
+        Assert.Equal("ip netns x", Assert.Single(graph.Nodes, n => n.Id == $"netns:{HiddenNs}.1").Label);
         Assert.Equal("joiner, web1", Assert.Single(graph.Nodes, n => n.Id == $"netns:{Web1Ns}.1").Label);
         Assert.All(graph.Nodes.Where(n => n.Id.StartsWith($"if:{Host}.", StringComparison.Ordinal)), n => Assert.Equal("host", n.Parent));
     }
@@ -116,6 +116,41 @@ public sealed class TopologyBuilderTests
     }
 
     [Fact]
+    public void CookiesGoIntoNamespaceAndInterfaceIdsAndOutrankGenerations()
+    {
+        var namespaces = Namespaces().Select(n => n.Inode switch
+        {
+            Host => n with { Cookie = 3 },
+            Web1Ns => n with { Cookie = 13316 },
+            _ => n,
+        }).ToList();
+
+        var graph = TopologyBuilder.Build(Containers(), Networks(), namespaces, new Dictionary<ulong, int> { [Web1Ns] = 5, [Web2Ns] = 2 });
+
+        Assert.Contains(graph.Nodes, n => n.Id == $"netns:{Web1Ns}:13316" && n.Details["cookie"] == "13316");
+        AssertEdge(graph, TopologyEdgeKinds.Veth, $"if:{Host}:3#10", $"if:{Web1Ns}:13316#2");
+        AssertEdge(graph, TopologyEdgeKinds.MemberOf, $"container:{Id("web1")}", $"netns:{Web1Ns}:13316");
+        // Without a cookie, the generation.
+        AssertEdge(graph, TopologyEdgeKinds.Veth, $"if:{Host}:3#11", $"if:{Web2Ns}.2#2");
+        Assert.Contains(graph.Nodes, n => n.Id == "host" && n.Details["cookie"] == "3");
+    }
+
+    [Fact]
+    public void AnInodeReusedByANewNamespaceGetsNewIdsFromItsCookie()
+    {
+        IReadOnlyList<NetnsInfo> Blue(ulong cookie) =>
+            [Netns(HiddenNs, [], Link(2, "eth0", NetInterfaceKind.Dummy)) with { BindMounts = ["/run/netns/blue"], Cookie = cookie }];
+        var generations = new Dictionary<ulong, int> { [HiddenNs] = 1 };
+
+        var before = TopologyBuilder.Build([], [], Blue(13316), generations).Nodes.Select(n => n.Id).ToHashSet(StringComparer.Ordinal);
+        var same = TopologyBuilder.Build([], [], Blue(13316), generations).Nodes.Select(n => n.Id).ToHashSet(StringComparer.Ordinal);
+        var after = TopologyBuilder.Build([], [], Blue(13402), generations).Nodes.Select(n => n.Id).ToHashSet(StringComparer.Ordinal);
+
+        Assert.Equal(before, same);
+        Assert.Equal(["host"], before.Intersect(after));
+    }
+
+    [Fact]
     public void EachVethPairIsOneEdgeAndEveryEdgeJoinsTwoNodes()
     {
         var graph = Build();
@@ -137,5 +172,55 @@ public sealed class TopologyBuilderTests
 
         Assert.DoesNotContain(graph.Edges, e => e.Kind == TopologyEdgeKinds.Veth);
         Assert.Single(graph.Nodes, n => n.Kind == TopologyNodeKinds.Host);
+    }
+
+    [Theory]
+    [InlineData(new[] { "/run/netns/blue" }, null, null, 0, "ip netns blue")]
+    [InlineData(new[] { "/var/run/netns/blue" }, null, null, 0, "ip netns blue")]
+    [InlineData(new[] { "/tmp/held", "/run/netns/red" }, null, null, 0, "ip netns red")]
+    [InlineData(new[] { "/run/netns/sub/dir" }, null, null, 0, "/run/netns/sub/dir")]
+    [InlineData(new[] { "/tmp/held" }, 4242, "sleep 3000", 0, "/tmp/held")]
+    [InlineData(new string[0], 4242, "sleep 3000", 0, "pid 4242: sleep 3000")]
+    [InlineData(new string[0], 4242, null, 0, "pid 4242")]
+    [InlineData(new string[0], null, null, 9, "fd 9 of pid 77")]
+    [InlineData(new string[0], null, null, 0, "net:[4026532900]")]
+    public void ANamespaceWithoutContainersIsLabelledByWhatKeepsIt(string[] mounts, int? pid, string? command, int fd, string label)
+    {
+        var ns = Netns(HiddenNs, [], Link(1, "lo", NetInterfaceKind.Loopback)) with
+        {
+            BindMounts = mounts,
+            LowestPid = pid,
+            ProcessCount = pid is null ? 0 : 1,
+            Command = command,
+            OpenDescriptors = fd == 0 ? [] : [new FileDescriptorRef { Pid = 77, Fd = fd }],
+        };
+
+        var node = Assert.Single(TopologyBuilder.Build([], [], [ns], new Dictionary<ulong, int>()).Nodes, n => n.Kind == TopologyNodeKinds.Netns);
+
+        Assert.Equal(label, node.Label);
+        Assert.Equal(label == $"net:[{HiddenNs}]" ? null : label, node.Details.GetValueOrDefault("keptBy"));
+    }
+
+    [Fact]
+    public void VethPairsBetweenTheHostAndAnIpNetnsAndBetweenTwoIpNetnsAreEdges()
+    {
+        const ulong Blue = 4026532910, Red = 4026532920;
+        IReadOnlyList<NetnsInfo> namespaces =
+        [
+            Netns(Host, [], Link(7, "to-blue", NetInterfaceKind.Veth, peer: new NetPeerRef { NetnsInode = Blue, Index = 2, Name = "from-host" }, addresses: "10.9.0.1/30")),
+            Netns(Blue, [],
+                Link(2, "from-host", NetInterfaceKind.Veth, peer: new NetPeerRef { NetnsInode = Host, Index = 7, Name = "to-blue" }, addresses: "10.9.0.2/30"),
+                Link(3, "to-red", NetInterfaceKind.Veth, peer: new NetPeerRef { NetnsInode = Red, Index = 3, Name = "from-blue" })) with { BindMounts = ["/run/netns/blue"] },
+            Netns(Red, [],
+                Link(3, "from-blue", NetInterfaceKind.Veth, peer: new NetPeerRef { NetnsInode = Blue, Index = 3, Name = "to-red" })) with { BindMounts = ["/run/netns/red"] },
+        ];
+
+        var graph = TopologyBuilder.Build([], [], namespaces, new Dictionary<ulong, int>());
+
+        Assert.Equal(["ip netns blue", "ip netns red"], graph.Nodes.Where(n => n.Kind == TopologyNodeKinds.Netns).Select(n => n.Label));
+        AssertEdge(graph, TopologyEdgeKinds.Veth, $"if:{Host}.1#7", $"if:{Blue}.1#2");
+        AssertEdge(graph, TopologyEdgeKinds.Veth, $"if:{Blue}.1#3", $"if:{Red}.1#3");
+        AssertEdge(graph, TopologyEdgeKinds.MemberOf, $"if:{Red}.1#3", $"netns:{Red}.1");
+        Assert.Equal(2, graph.Edges.Count(e => e.Kind == TopologyEdgeKinds.Veth));
     }
 }

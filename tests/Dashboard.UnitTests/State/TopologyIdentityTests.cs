@@ -49,4 +49,26 @@ public sealed class TopologyIdentityTests
 
         Assert.Equal([4026532400UL], identity.Observe([4026532400]).Keys);
     }
+
+    [Fact]
+    public void AStampWithACookieIsInodeColonCookieAndWithoutOneInodeDotGeneration()
+    {
+        Assert.Equal("4026532300:13316", TopologyIdentity.Stamp(4026532300, 13316, 4));
+        Assert.Equal("4026532300.4", TopologyIdentity.Stamp(4026532300, null, 4));
+    }
+
+    [Fact]
+    public void ACookieStampNeverEqualsAGenerationStamp()
+    {
+        // Cookie 2 and generation 2 of one inode must still be told apart.
+        Assert.NotEqual(TopologyIdentity.Stamp(4026532300, 2, 1), TopologyIdentity.Stamp(4026532300, null, 2));
+    }
+
+    [Fact]
+    public void ThePlaceOfAReusedInodeGetsANewStampFromItsCookieWhateverTheGeneration()
+    {
+        // The registry would see the inode in consecutive builds and keep generation 1; the cookie tells them apart.
+        Assert.NotEqual(TopologyIdentity.Stamp(4026532300, 13316, 1), TopologyIdentity.Stamp(4026532300, 13402, 1));
+        Assert.Equal(TopologyIdentity.Stamp(4026532300, 13316, 1), TopologyIdentity.Stamp(4026532300, 13316, 2));
+    }
 }

@@ -10,6 +10,13 @@ internal sealed record NetnsSnapshot
     public required IReadOnlyList<NetAddress> Addresses { get; init; }
     /// <summary>Default routes (prefix length 0) of the main table, IPv4 and IPv6.</summary>
     public required IReadOnlyList<NetRoute> DefaultRoutes { get; init; }
+    /// <summary>The namespace's SO_NETNS_COOKIE, read on the socket the dumps ran on; null when the kernel gives none.</summary>
+    public ulong? Cookie { get; init; }
+    /// <summary>
+    /// TCP listeners and unconnected UDP sockets as sock_diag gives them; null when it could not (the collector then
+    /// reads <c>/proc/&lt;pid&gt;/net</c> of a member process instead).
+    /// </summary>
+    public IReadOnlyList<ListeningSocket>? ListeningSockets { get; init; }
 }
 
 /// <summary>One RTM_NEWLINK message.</summary>

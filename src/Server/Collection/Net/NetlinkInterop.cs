@@ -11,18 +11,19 @@ internal static unsafe partial class NetlinkInterop
     private const int AfNetlink = 16;
     private const int SockRaw = 3;
     private const int SockCloExec = 0x80000;
-    private const int NetlinkRoute = 0;
+    public const int NetlinkRoute = 0;
     private const int SolSocket = 1;
     private const int SoRcvTimeo = 20;
+    private const int SoNetnsCookie = 71;
     private const int MsgTrunc = 0x20;
 
     /// <summary>Switches the calling thread's network namespace. Returns 0, or the errno.</summary>
     public static int SetNetns(int fd) => setns(fd, CloneNewNet) == 0 ? 0 : Marshal.GetLastPInvokeError();
 
-    /// <summary>A NETLINK_ROUTE socket in the calling thread's network namespace, or -1 with the errno.</summary>
-    public static int OpenRouteSocket(out int errno)
+    /// <summary>A netlink socket of the protocol in the calling thread's network namespace, or -1 with the errno.</summary>
+    public static int OpenNetlinkSocket(int protocol, out int errno)
     {
-        var fd = socket(AfNetlink, SockRaw | SockCloExec, NetlinkRoute);
+        var fd = socket(AfNetlink, SockRaw | SockCloExec, protocol);
         errno = fd < 0 ? Marshal.GetLastPInvokeError() : 0;
         return fd;
     }
@@ -35,6 +36,20 @@ internal static unsafe partial class NetlinkInterop
         value[0] = (nint)timeout.TotalSeconds;
         value[1] = (nint)(timeout.TotalMicroseconds % 1_000_000);
         return setsockopt(fd, SolSocket, SoRcvTimeo, value, (uint)(2 * sizeof(nint))) == 0 ? 0 : Marshal.GetLastPInvokeError();
+    }
+
+    /// <summary>
+    /// SO_NETNS_COOKIE (Linux 5.14+): the 64-bit cookie of the network namespace the socket was created in, which the
+    /// kernel never gives to another namespace while it runs, unlike the nsfs inode. Returns 0, or the errno
+    /// (ENOPROTOOPT on older kernels).
+    /// </summary>
+    public static int GetNetnsCookie(int fd, out ulong cookie)
+    {
+        ulong value = 0;
+        var length = (uint)sizeof(ulong);
+        var result = getsockopt(fd, SolSocket, SoNetnsCookie, &value, &length);
+        cookie = value;
+        return result == 0 ? 0 : Marshal.GetLastPInvokeError();
     }
 
     /// <summary>Sends one whole message; returns 0 or the errno.</summary>
@@ -88,6 +103,9 @@ internal static unsafe partial class NetlinkInterop
 
     [LibraryImport("libc", EntryPoint = "setsockopt", SetLastError = true)]
     private static partial int setsockopt(int fd, int level, int name, void* value, uint length);
+
+    [LibraryImport("libc", EntryPoint = "getsockopt", SetLastError = true)]
+    private static partial int getsockopt(int fd, int level, int name, void* value, uint* length);
 
     [LibraryImport("libc", EntryPoint = "send", SetLastError = true)]
     private static partial nint send(int fd, byte* buffer, nuint length, int flags);

@@ -30,7 +30,10 @@ internal sealed class NetnsReader
     /// </summary>
     public NetnsSnapshot? TryRead(string namespacePath, out string? error)
     {
-        var socket = NetnsSwitchThread.OpenSocketIn(namespacePath, out error);
+        // Both sockets in one visit to the namespace: the route one for links, addresses and routes, the sock_diag one
+        // for the listening sockets.
+        var sockets = NetnsSwitchThread.OpenSocketsIn(namespacePath, [NetlinkInterop.NetlinkRoute, SockDiag.NetlinkSockDiag], out error);
+        var (socket, diag) = (sockets[0], sockets[1]);
         if (socket < 0)
         {
             return null;
@@ -45,19 +48,58 @@ internal sealed class NetnsReader
                 return null;
             }
 
+            // A socket stays in the namespace it was created in, so its cookie can be asked here, off the switch thread.
+            ulong? cookie = NetlinkInterop.GetNetnsCookie(socket, out var value) == 0 ? value : null;
             var interfaces = new List<NetInterface>();
             var addresses = new List<NetAddress>();
             var routes = new List<NetRoute>();
             error = Dump(socket, RtnetlinkParsers.GetLink, LinkRequestBody(), RtnetlinkParsers.NewLink, RtnetlinkParsers.ParseLink, interfaces, buffer)
                 ?? Dump(socket, RtnetlinkParsers.GetAddress, new byte[RtnetlinkParsers.IfAddrSize], RtnetlinkParsers.NewAddress, RtnetlinkParsers.ParseAddress, addresses, buffer)
                 ?? Dump(socket, RtnetlinkParsers.GetRoute, new byte[RtnetlinkParsers.RtMsgSize], RtnetlinkParsers.NewRoute, RtnetlinkParsers.ParseDefaultRoute, routes, buffer);
-            return error is null ? new NetnsSnapshot { Interfaces = interfaces, Addresses = addresses, DefaultRoutes = routes } : null;
+            return error is null
+                ? new NetnsSnapshot
+                {
+                    Interfaces = interfaces,
+                    Addresses = addresses,
+                    DefaultRoutes = routes,
+                    Cookie = cookie,
+                    ListeningSockets = diag < 0 ? null : ListeningSockets(diag, buffer),
+                }
+                : null;
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
             NsIoctl.Close(socket);
+            NsIoctl.Close(diag);
         }
+    }
+
+    /// <summary>
+    /// TCP listeners and unconnected UDP sockets over sock_diag; null when the kernel cannot say (no inet_diag), so
+    /// that the caller falls back to <c>/proc/&lt;pid&gt;/net</c>.
+    /// </summary>
+    private List<ListeningSocket>? ListeningSockets(int diag, byte[] buffer)
+    {
+        if (NetlinkInterop.SetReceiveTimeout(diag, s_receiveTimeout) != 0)
+        {
+            return null;
+        }
+
+        var result = new List<ListeningSocket>();
+        var one = new List<ListeningSocket>();
+        foreach (var (protocol, body) in SockDiag.ListeningRequests)
+        {
+            // Refused (no inet_diag in this kernel, IPv6 off): the caller reads /proc instead, which knows the same.
+            if (Dump(diag, SockDiag.ByFamily, body, SockDiag.ByFamily, payload => SockDiag.ParseListening(payload, protocol), one, buffer) is not null)
+            {
+                return null;
+            }
+
+            result.AddRange(one);
+        }
+
+        return result;
     }
 
     /// <summary>
@@ -212,7 +254,8 @@ internal sealed class NetnsReader
         }
     }
 
-    private static byte[] Request(ushort type, byte[] body, uint sequence)
+    /// <summary>A dump request: NLM_F_REQUEST | NLM_F_DUMP, the caller's sequence number, port id 0 (the kernel's).</summary>
+    internal static byte[] Request(ushort type, byte[] body, uint sequence)
     {
         var message = new byte[Netlink.HeaderSize + body.Length];
         MemoryMarshal.Write(message, (uint)message.Length);

@@ -7,7 +7,7 @@ namespace Dashboard.Server.Collection.Net;
 /// <summary>
 /// The one OS thread that enters network namespaces. setns changes only the calling thread, and a pool thread left in
 /// a foreign namespace would silently run unrelated work there, so the switch happens on a thread of our own that runs
-/// nothing else: save its namespace, enter the target, create the socket, return, before the next request. If it
+/// nothing else: save its namespace, enter the target, create the sockets, return, before the next request. If it
 /// ever cannot return, it retires (ending while still switched) and the next request starts a new one.
 /// A thread per request would do too, but starting one costs about as much as the three dumps.
 /// </summary>
@@ -22,9 +22,17 @@ internal static class NetnsSwitchThread
     /// A NETLINK_ROUTE socket created inside the namespace at <paramref name="namespacePath"/>, or -1 with the reason.
     /// Throws when the thread could not return to its own namespace (it is then retired, not reused).
     /// </summary>
-    public static int OpenSocketIn(string namespacePath, out string? error)
+    public static int OpenSocketIn(string namespacePath, out string? error) =>
+        OpenSocketsIn(namespacePath, [NetlinkInterop.NetlinkRoute], out error)[0];
+
+    /// <summary>
+    /// One netlink socket per protocol, all created inside the namespace in one visit. The first must open, or every
+    /// entry is -1 with the reason; a later one that cannot (a kernel without the module) is -1 alone.
+    /// Throws when the thread could not return to its own namespace (it is then retired, not reused).
+    /// </summary>
+    public static int[] OpenSocketsIn(string namespacePath, int[] protocols, out string? error)
     {
-        using var request = new Request(namespacePath);
+        using var request = new Request(namespacePath, protocols);
         while (!CurrentWorker().TrySubmit(request))
         {
             // The worker retired between our lookup and the submit; the next lookup makes a fresh one.
@@ -37,7 +45,7 @@ internal static class NetnsSwitchThread
         }
 
         error = request.Error;
-        return request.Socket;
+        return request.Sockets;
     }
 
     private static Worker CurrentWorker()
@@ -53,11 +61,12 @@ internal static class NetnsSwitchThread
         }
     }
 
-    private sealed class Request(string path) : IDisposable
+    private sealed class Request(string path, int[] protocols) : IDisposable
     {
         public string Path { get; } = path;
+        public int[] Protocols { get; } = protocols;
         public ManualResetEventSlim Done { get; } = new();
-        public int Socket { get; set; } = -1;
+        public int[] Sockets { get; set; } = [.. protocols.Select(_ => -1)];
         public string? Error { get; set; }
         public Exception? Failure { get; set; }
 
@@ -95,7 +104,7 @@ internal static class NetnsSwitchThread
             {
                 try
                 {
-                    request.Socket = SwitchOpenAndReturn(request.Path, out var error);
+                    request.Sockets = SwitchOpenAndReturn(request.Path, request.Protocols, out var error);
                     request.Error = error;
                     request.Done.Set();
                 }
@@ -118,13 +127,14 @@ internal static class NetnsSwitchThread
         }
     }
 
-    private static int SwitchOpenAndReturn(string namespacePath, out string? error)
+    private static int[] SwitchOpenAndReturn(string namespacePath, int[] protocols, out string? error)
     {
+        var sockets = protocols.Select(_ => -1).ToArray();
         var home = NsIoctl.Open(OwnThreadNetns, out var errno);
         if (home < 0)
         {
             error = $"open {OwnThreadNetns}: {Marshal.GetPInvokeErrorMessage(errno)}";
-            return -1;
+            return sockets;
         }
 
         try
@@ -134,7 +144,7 @@ internal static class NetnsSwitchThread
             {
                 // ENOENT/ESRCH: the process or mount went away since it was listed.
                 error = $"open {namespacePath}: {Marshal.GetPInvokeErrorMessage(errno)}";
-                return -1;
+                return sockets;
             }
 
             try
@@ -143,21 +153,33 @@ internal static class NetnsSwitchThread
                 {
                     // Not switched, nothing to restore. EINVAL: the path is a namespace of another type.
                     error = $"setns {namespacePath}: {Marshal.GetPInvokeErrorMessage(setnsErrno)}";
-                    return -1;
+                    return sockets;
                 }
 
-                var socket = -1;
                 try
                 {
-                    socket = NetlinkInterop.OpenRouteSocket(out errno);
-                    error = socket < 0 ? $"socket(AF_NETLINK) in {namespacePath}: {Marshal.GetPInvokeErrorMessage(errno)}" : null;
-                    return socket;
+                    error = null;
+                    for (var i = 0; i < protocols.Length; i++)
+                    {
+                        sockets[i] = NetlinkInterop.OpenNetlinkSocket(protocols[i], out errno);
+                        if (sockets[0] < 0)
+                        {
+                            error = $"socket(AF_NETLINK, {protocols[0]}) in {namespacePath}: {Marshal.GetPInvokeErrorMessage(errno)}";
+                            break;
+                        }
+                    }
+
+                    return sockets;
                 }
                 finally
                 {
                     if (NetlinkInterop.SetNetns(home) is var restoreErrno and not 0)
                     {
-                        NsIoctl.Close(socket);
+                        foreach (var socket in sockets)
+                        {
+                            NsIoctl.Close(socket);
+                        }
+
                         throw new NetnsRestoreException(restoreErrno);
                     }
                 }
