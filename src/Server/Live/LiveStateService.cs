@@ -22,7 +22,8 @@ namespace Dashboard.Server.Live
     /// Keeps the host's state current: refreshes at once when the engine reports an event or a request asks for a
     /// fresh state, and at least every <see cref="DashboardOptions.ScanInterval"/> for what only /proc shows. One
     /// refresh runs at a time; requests that arrive meanwhile share the next one. Every state built goes to the
-    /// <see cref="LivePublisher"/>.
+    /// <see cref="LivePublisher"/>. A refresh a request waits for reads everything afresh; the others reuse the
+    /// descriptor pass for up to <see cref="DashboardOptions.DescriptorScanInterval"/>.
     /// </summary>
     internal sealed partial class LiveStateService(
         DockerTracker docker,
@@ -109,7 +110,8 @@ namespace Dashboard.Server.Live
             _trigger.Reader.TryRead(out _);
             try
             {
-                var state = await CollectAsync(startedAt, stoppingToken);
+                // A request asked for this state: it gets everything fresh, the descriptor pass included.
+                var state = await CollectAsync(startedAt, forceDescriptors: waiting is not null, stoppingToken);
                 lock (_lock)
                 {
                     _latest = state;
@@ -140,12 +142,12 @@ namespace Dashboard.Server.Live
             }
         }
 
-        private async Task<HostState> CollectAsync(long startedAt, CancellationToken cancellationToken)
+        private async Task<HostState> CollectAsync(long startedAt, bool forceDescriptors, CancellationToken cancellationToken)
         {
             // Docker first, then /proc: every container the engine calls running then has its init in the scan.
             var dockerState = await docker.RefreshAsync(cancellationToken);
             var dockerDone = Stopwatch.GetTimestamp();
-            var scan = await Task.Run(proc.Scan, cancellationToken);
+            var scan = await Task.Run(() => proc.Scan(forceDescriptors), cancellationToken);
             var scanDone = Stopwatch.GetTimestamp();
             // After the scan: it is what knows every network namespace and a way into each.
             var net = await Task.Run(() => network.Collect(scan), cancellationToken);
