@@ -190,13 +190,20 @@ internal sealed partial class DockerTracker(DockerCollector docker, ILogger<Dock
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
-            // The event loop sees the loss too; until it reconnects, the next refresh starts over.
+            // One slow or failed call on a busy engine must not empty the picture: what was known stays, and what this
+            // refresh was to look at is looked at again next time. A lost engine is the event loop's to declare.
             lock (_lock)
             {
-                _resync = true;
+                _staleContainers.UnionWith(staleContainers);
+                _staleNetworks.UnionWith(staleNetworks);
+                _resync |= resync;
             }
 
-            return DockerState.Unavailable(e is OperationCanceledException ? "no answer in time" : e.GetBaseException().Message, DockerEngineState.Reconnecting);
+            LogRefreshFailed(e is OperationCanceledException ? "no answer in time" : e.GetBaseException().Message);
+            if (resync)
+            {
+                return DockerState.Unavailable(e is OperationCanceledException ? "no answer in time" : e.GetBaseException().Message, DockerEngineState.Reconnecting);
+            }
         }
 
         return new DockerState
@@ -269,6 +276,9 @@ internal sealed partial class DockerTracker(DockerCollector docker, ILogger<Dock
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Docker engine connected: {Version} (API {ApiVersion}); was {Before}")]
     private partial void LogConnected(string version, string apiVersion, DockerEngineState before);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refreshing from the Docker engine failed ({Error}); keeping what was known and trying again")]
+    private partial void LogRefreshFailed(string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Docker engine {State}: {Error}. Namespaces from /proc are still served.")]
     private partial void LogLost(DockerEngineState state, string error);
