@@ -1,3 +1,4 @@
+using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using Dashboard.Bench;
 
@@ -9,6 +10,7 @@ if (!Environment.IsPrivilegedProcess)
     return 2;
 }
 
+List<Summary>? summaries = null;
 try
 {
     if (args is ["live", ..])
@@ -21,23 +23,31 @@ try
         return await TopologyBreakdown.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 20);
     }
 
-    var summaries = BenchmarkSwitcher.FromAssembly(typeof(DiscoveryBenchmarks).Assembly).Run(args);
+    summaries = [.. BenchmarkSwitcher.FromAssembly(typeof(DiscoveryBenchmarks).Assembly).Run(args)];
     var failed = summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success));
     return failed ? 1 : 0;
 }
 finally
 {
-    // The benchmarks run in child processes; if one of them crashed before its cleanup, its sleepers are still here.
-    var leftovers = SleeperFleet.KillLeftovers(TimeSpan.FromSeconds(30));
-    if (leftovers > 0)
+    // The benchmarks run in child processes; if one of them crashed before its cleanup, what it made is still here.
+    // Swept only for the benchmarks that ran (all of them if the run itself failed), so that a run of one kind does
+    // not remove what a run of the other kind, going on beside it, is using.
+    var ran = summaries?.SelectMany(s => s.BenchmarksCases).Select(c => c.Descriptor.Type).ToHashSet();
+    if (ran is null || ran.Contains(typeof(DiscoveryBenchmarks)) || ran.Contains(typeof(RescanBenchmarks)))
     {
-        Console.Error.WriteLine($"Killed {leftovers} sleeper processes a benchmark run left behind.");
+        var leftovers = SleeperFleet.KillLeftovers(TimeSpan.FromSeconds(30));
+        if (leftovers > 0)
+        {
+            Console.Error.WriteLine($"Killed {leftovers} sleeper processes a benchmark run left behind.");
+        }
     }
 
-    // Likewise for the topology benchmark's containers and networks.
-    var removed = TopologyBenchmarks.TryRemoveLeftovers();
-    if (removed > 0)
+    if (ran is null || ran.Contains(typeof(TopologyBenchmarks)))
     {
-        Console.Error.WriteLine($"Removed {removed} bench containers and networks a benchmark run left behind.");
+        var removed = TopologyBenchmarks.TryRemoveLeftovers();
+        if (removed > 0)
+        {
+            Console.Error.WriteLine($"Removed {removed} bench containers and networks a benchmark run left behind.");
+        }
     }
 }

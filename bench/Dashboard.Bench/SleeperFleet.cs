@@ -79,6 +79,9 @@ internal sealed partial class SleeperFleet : IDisposable
         KillLeftovers(TimeSpan.FromSeconds(30));
     }
 
+    /// <summary>How many sleepers carrying the marker run now (another run's too): a check that the fleet lasted.</summary>
+    public static int CountRunning() => FindMarked().Count(p => p.Name == "sleep");
+
     /// <summary>Kills every process carrying the marker, from this run or an earlier one, and waits until none is left.</summary>
     public static int KillLeftovers(TimeSpan deadline)
     {

@@ -2,8 +2,9 @@ namespace Dashboard.Server.Collection.Proc;
 
 /// <summary>
 /// Scans the proc root. Per-process races are absorbed; only an unusable proc root throws. Scans are incremental:
-/// each costs little when little changed since the previous one, and gives what a fresh full scan would, except
-/// for descriptor findings, which are read at most every <c>Dashboard:DescriptorScanInterval</c>.
+/// each costs little when little changed since the previous one, and gives what a fresh full scan would, except for
+/// what only a full pass reads again, at most every <c>Dashboard:DescriptorScanInterval</c>: open descriptors and
+/// socket owners, and a uid or command line changed without an exec.
 /// </summary>
 internal interface IProcSource
 {

@@ -10,7 +10,8 @@ namespace Dashboard.Server.Collection.Proc;
 /// costs little when little changed: a process seen before is not read again in full (<see cref="ProcessReader"/>),
 /// owners, parents and id maps are not asked again (<see cref="NamespaceRelations"/>), and the descriptor pass runs
 /// at most every <see cref="DescriptorScanInterval"/> (<see cref="DescriptorScan"/>). Each scan's result is what a
-/// new scanner would find at that moment, except for descriptors and socket owners between descriptor passes.
+/// new scanner would find at that moment, except between full passes for new descriptors, socket owners, and a uid
+/// or command line changed without an exec (setuid, setproctitle).
 /// Processes come and go while it reads, so a process that vanishes part-way is skipped, never an error.
 /// Not thread-safe; keep one per caller.
 /// </summary>
