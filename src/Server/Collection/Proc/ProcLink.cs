@@ -13,6 +13,7 @@ internal static unsafe partial class ProcLink
     public const int Enoent = 2;
     public const int Esrch = 3;
     public const int Eacces = 13;
+    public const int Einval = 22;
 
     // Namespace links are ~20 bytes; fd targets are paths, which PATH_MAX bounds.
     private const int SmallBuffer = 256;
