@@ -362,6 +362,27 @@ public sealed class ProcScannerTests
     }
 
     [Fact]
+    public void MountinfoOfAZombieReadsAsGone()
+    {
+        Requirements.Root();
+        // The backgrounded sleep exits at once; its parent then execs into a sleep that never reaps it.
+        using var parent = Spawn("sh", "-c", "sleep 0 & echo $!; exec sleep 60");
+        try
+        {
+            var zombie = int.Parse(parent.StandardOutput.ReadLine()!);
+            WaitUntil(() => File.ReadAllText($"/proc/{zombie}/stat").Contains(") Z ", StringComparison.Ordinal));
+
+            // A process caught in that state between its links and its mountinfo must not fail the scan.
+            var e = Assert.ThrowsAny<IOException>(() => new ProcFileReader().ReadText($"/proc/{zombie}/mountinfo"));
+            Assert.True(ProcFileReader.IsGone(e), $"{e.GetType().Name} {e.HResult}: {e.Message}");
+        }
+        finally
+        {
+            Stop(parent);
+        }
+    }
+
+    [Fact]
     public void RepeatedScansAgreeOnStableNamespaces()
     {
         Requirements.Root();

@@ -34,7 +34,11 @@ internal sealed class ProcFileReader
         }
     }
 
-    /// <summary>The process (or the file) went away while being read: ENOENT, or ESRCH from a dying process.</summary>
+    /// <summary>
+    /// The process (or the file) went away while being read: ENOENT, ESRCH from a dying process, or EINVAL, which
+    /// opening mountinfo answers once the process has dropped its namespaces on the way out (a zombie, or a process
+    /// caught exiting between its links and its mountinfo).
+    /// </summary>
     public static bool IsGone(Exception e) =>
         e is FileNotFoundException or DirectoryNotFoundException || (e is IOException && e.HResult is ProcLink.Esrch or ProcLink.Einval);
 

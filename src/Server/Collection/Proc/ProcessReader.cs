@@ -197,7 +197,8 @@ internal sealed class ProcessReader(string procRoot, ILogger logger, ProcFileRea
                     return Outcome.Gone;
                 }
 
-                // ENOENT on one link is a type this kernel lacks; on all of them, a process that exited or a zombie.
+                // ENOENT on one link is a type this kernel lacks, or a zombie (which keeps only pid and user); on all
+                // of them, a process that exited.
                 if (errno != ProcLink.Enoent)
                 {
                     logger.LogDebug("readlink {Dir}/{Link} failed with errno {Errno}", dir, s_nsLinkNames[i], errno);
