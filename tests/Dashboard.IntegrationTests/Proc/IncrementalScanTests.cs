@@ -451,12 +451,12 @@ public sealed class IncrementalScanTests
 
     /// <summary>
     /// Workqueue workers (kernel threads) rename themselves after the work they pick up, many times a second
-    /// (kworker/0:1-events, kworker/0:1-mm_percpu_wq…), so two full scans may agree on a name while the rescan
-    /// between them saw another. Their names are compared without that suffix.
+    /// (kworker/0:1-events, kworker/0:1-mm_percpu_wq, kworker/u8:0+netns while running one…), so two full scans may
+    /// agree on a name while the rescan between them saw another. Their names are compared without that suffix.
     /// </summary>
     private static object WithoutWorkqueue(ProcessRecord process)
     {
-        if (process.Ppid != 2 || !process.Name.StartsWith("kworker/", StringComparison.Ordinal) || process.Name.IndexOf('-') is not (> 0 and var dash))
+        if (process.Ppid != 2 || !process.Name.StartsWith("kworker/", StringComparison.Ordinal) || process.Name.IndexOfAny(['-', '+']) is not (> 0 and var dash))
         {
             return process;
         }
