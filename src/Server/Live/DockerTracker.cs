@@ -234,22 +234,18 @@ internal sealed partial class DockerTracker(DockerCollector docker, ILogger<Dock
         }
 
         var joined = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var chunk in plan.InspectContainers.Chunk(8))
+        await InspectEachAsync(plan.InspectContainers, docker.InspectContainerAsync, (id, container) =>
         {
-            var inspected = await Task.WhenAll(chunk.Select(id => docker.InspectContainerAsync(id, cancellationToken)));
-            for (var i = 0; i < chunk.Length; i++)
+            if (container is not null)
             {
-                if (inspected[i] is { } container)
-                {
-                    _containers[chunk[i]] = (listing.Containers[chunk[i]], container);
-                    joined.UnionWith(container.Endpoints.Select(e => e.NetworkId).OfType<string>());
-                }
-                else
-                {
-                    _containers.Remove(chunk[i]);
-                }
+                _containers[id] = (listing.Containers[id], container);
+                joined.UnionWith(container.Endpoints.Select(e => e.NetworkId).OfType<string>());
             }
-        }
+            else
+            {
+                _containers.Remove(id);
+            }
+        }, cancellationToken);
 
         foreach (var id in plan.RemoveNetworks)
         {
@@ -257,19 +253,32 @@ internal sealed partial class DockerTracker(DockerCollector docker, ILogger<Dock
         }
 
         var networkIds = plan.InspectNetworks.Concat(joined.Where(listing.NetworkIds.Contains)).Distinct(StringComparer.Ordinal).ToList();
-        foreach (var chunk in networkIds.Chunk(8))
+        await InspectEachAsync(networkIds, docker.InspectNetworkAsync, (id, network) =>
         {
-            var inspected = await Task.WhenAll(chunk.Select(id => docker.InspectNetworkAsync(id, cancellationToken)));
+            if (network is not null)
+            {
+                _networks[id] = network;
+            }
+            else
+            {
+                _networks.Remove(id);
+            }
+        }, cancellationToken);
+    }
+
+    /// <summary>Inspects a handful at a time (latency hidden, engine not flooded); null means the thing is gone.</summary>
+    private static async Task InspectEachAsync<T>(
+        IReadOnlyList<string> ids,
+        Func<string, CancellationToken, Task<T?>> inspect,
+        Action<string, T?> apply,
+        CancellationToken cancellationToken) where T : class
+    {
+        foreach (var chunk in ids.Chunk(8))
+        {
+            var inspected = await Task.WhenAll(chunk.Select(id => inspect(id, cancellationToken)));
             for (var i = 0; i < chunk.Length; i++)
             {
-                if (inspected[i] is { } network)
-                {
-                    _networks[chunk[i]] = network;
-                }
-                else
-                {
-                    _networks.Remove(chunk[i]);
-                }
+                apply(chunk[i], inspected[i]);
             }
         }
     }
