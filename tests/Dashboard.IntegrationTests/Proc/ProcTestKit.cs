@@ -48,6 +48,23 @@ internal static class ProcTestKit
 
     public static ulong StatInode(string path) => ulong.Parse(Run("stat", "-L", "-c", "%i", path).Trim());
 
+    /// <summary>Whether any path the scan opened the namespace by still leads to a namespace with its inode.</summary>
+    public static bool StillOpenable(NamespaceRecord ns) =>
+        ns.OpenPaths.Append(ns.BindMounts.FirstOrDefault() ?? "").Where(p => p.Length > 0).Any(path =>
+        {
+            var inode = path.Contains("/ns/", StringComparison.Ordinal) ? TryReadLinkInode(path) : TryStatInode(path);
+            return inode == ns.Inode;
+        });
+
+    private static ulong? TryStatInode(string path)
+    {
+        var status = new ProcessStartInfo("stat", ["-L", "-c", "%i", path]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = Process.Start(status)!;
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return process.ExitCode == 0 && ulong.TryParse(output.Trim(), out var inode) ? inode : null;
+    }
+
     /// <summary>Polls until the condition holds (IOException counts as not yet); fails the test after the setup deadline.</summary>
     public static void WaitUntil(Func<bool> condition)
     {
