@@ -47,30 +47,6 @@ internal static class ContainersApi
             return Problems.ContainerLookupFailed(idOrName, lookup);
         }
 
-        return TypedResults.Ok(Rows(c));
-    }
-
-    /// <summary>The tutorial's table: one row per type; empty when the container is not running.</summary>
-    internal static IReadOnlyList<ContainerNamespaceRow> Rows(ContainerInfo c)
-    {
-        if (c.Namespaces is null || c.Pid is not { } pid)
-        {
-            return [];
-        }
-
-        return NamespaceTypes.All.Select(type =>
-        {
-            var ns = c.Namespaces[type];
-            return new ContainerNamespaceRow
-            {
-                Type = type,
-                Inode = ns.Inode,
-                Sharing = ns.Sharing,
-                SharedWith = ns.SharedWith,
-                Description = NamespaceCatalog.Describe(type),
-                Command = NamespaceCatalog.InspectCommand(type, pid),
-                LsnsCommand = NamespaceCatalog.LsnsCommand(type, pid),
-            };
-        }).ToList();
+        return TypedResults.Ok(NamespaceCatalog.ContainerRows(c));
     }
 }

@@ -38,4 +38,26 @@ public sealed class DashboardOptions
     /// many open files this pass costs more than the rest of a scan.
     /// </summary>
     public TimeSpan DescriptorScanInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often a snapshot is taken even when nothing changed (it then costs a row, not a copy).</summary>
+    public TimeSpan SnapshotInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How long containers, namespaces and the topology must stay unchanged after a change before a snapshot is
+    /// taken (so a burst of changes gives one snapshot); a continuous stream of changes still gets one per this period.
+    /// </summary>
+    public TimeSpan SnapshotDebounce { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Which snapshots are kept; the rest are removed in the background.</summary>
+    public RetentionOptions Retention { get; set; } = new();
+}
+
+/// <summary>The <c>Dashboard:Retention</c> section. Both limits apply; null means no limit of that kind.</summary>
+public sealed class RetentionOptions
+{
+    /// <summary>Snapshots older than this are removed.</summary>
+    public TimeSpan? MaxAge { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>At most this many snapshots are kept, the newest.</summary>
+    public int? MaxCount { get; set; } = 10_000;
 }

@@ -57,6 +57,26 @@ internal sealed class DashboardOptionsValidator : IValidateOptions<DashboardOpti
             errors.Add($"Dashboard:DescriptorScanInterval must be a positive TimeSpan (e.g. 00:00:10); got {options.DescriptorScanInterval}.");
         }
 
+        if (options.SnapshotInterval < TimeSpan.FromSeconds(1))
+        {
+            errors.Add($"Dashboard:SnapshotInterval must be a TimeSpan of at least 00:00:01 (e.g. 00:05:00); got {options.SnapshotInterval}.");
+        }
+
+        if (options.SnapshotDebounce < TimeSpan.Zero || options.SnapshotDebounce > TimeSpan.FromHours(1))
+        {
+            errors.Add($"Dashboard:SnapshotDebounce must be a TimeSpan between 00:00:00 and 01:00:00 (e.g. 00:00:10); got {options.SnapshotDebounce}.");
+        }
+
+        if (options.Retention.MaxAge is { } maxAge && maxAge <= TimeSpan.Zero)
+        {
+            errors.Add($"Dashboard:Retention:MaxAge must be a positive TimeSpan (e.g. 30.00:00:00), or empty for no limit; got {maxAge}.");
+        }
+
+        if (options.Retention.MaxCount is < 1)
+        {
+            errors.Add($"Dashboard:Retention:MaxCount must be at least 1, or empty for no limit; got {options.Retention.MaxCount}.");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

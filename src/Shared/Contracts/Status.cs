@@ -21,6 +21,8 @@ public sealed record StatusInfo
     public required DateTimeOffset ScannedAt { get; init; }
     /// <summary>How long the last scan took, in milliseconds.</summary>
     public required double ScanMilliseconds { get; init; }
+    /// <summary>The snapshot store; null where no store is configured.</summary>
+    public StorageStatus? Storage { get; init; }
 }
 
 /// <summary>The state of the Docker engine connection.</summary>

@@ -1,10 +1,9 @@
-using Dashboard.Shared.Contracts;
-
-namespace Dashboard.Server.State;
+namespace Dashboard.Shared.Contracts;
 
 /// <summary>What each namespace type isolates, and the commands a user would type to look at it.</summary>
-internal static class NamespaceCatalog
+public static class NamespaceCatalog
 {
+    /// <summary>What a namespace of this type isolates, in one sentence.</summary>
     public static string Describe(NamespaceType type) => type switch
     {
         NamespaceType.Mnt => "Mount points: the container's own root filesystem and mounts.",
@@ -32,5 +31,30 @@ internal static class NamespaceCatalog
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
     };
 
+    /// <summary>The <c>lsns</c> command that lists the process's namespace of this type.</summary>
     public static string LsnsCommand(NamespaceType type, int pid) => $"lsns -t {type.ToKernelName()} -p {pid}";
+
+    /// <summary>The tutorial's table for a container: one row per type; empty when it is not running.</summary>
+    public static IReadOnlyList<ContainerNamespaceRow> ContainerRows(ContainerInfo container)
+    {
+        if (container.Namespaces is not { } namespaces || container.Pid is not { } pid)
+        {
+            return [];
+        }
+
+        return NamespaceTypes.All.Select(type =>
+        {
+            var ns = namespaces[type];
+            return new ContainerNamespaceRow
+            {
+                Type = type,
+                Inode = ns.Inode,
+                Sharing = ns.Sharing,
+                SharedWith = ns.SharedWith,
+                Description = Describe(type),
+                Command = InspectCommand(type, pid),
+                LsnsCommand = LsnsCommand(type, pid),
+            };
+        }).ToList();
+    }
 }
