@@ -37,6 +37,7 @@ public sealed class LiveStore
     private readonly Dictionary<string, TopologyNode> _nodes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, TopologyEdge> _edges = new(StringComparer.Ordinal);
     private StatusInfo? _status;
+    private readonly Dictionary<(string A, string B), ReachabilityPair> _pairs = [];
     private ReachabilityReport? _reachability;
     private bool _awaitingSnapshot = true;
 
@@ -121,6 +122,8 @@ public sealed class LiveStore
         _nodes.Clear();
         _edges.Clear();
         _status = snapshot.Status;
+        _pairs.Clear();
+        foreach (var p in snapshot.Reachability.Pairs) _pairs[(p.A.Id, p.B.Id)] = p;
         _reachability = snapshot.Reachability;
         foreach (var c in snapshot.Containers) _containers[c.Id] = c;
         foreach (var n in snapshot.Namespaces) _namespaces[Key(n)] = n;
@@ -143,9 +146,11 @@ public sealed class LiveStore
             kinds |= DashboardChangeKinds.Status;
         }
 
-        if (changes.Reachability is { } reachability)
+        if (changes.ReachabilityPairsUpserted.Count + changes.ReachabilityPairsRemoved.Count > 0)
         {
-            _reachability = reachability;
+            foreach (var p in changes.ReachabilityPairsUpserted) _pairs[(p.A.Id, p.B.Id)] = p;
+            foreach (var r in changes.ReachabilityPairsRemoved) _pairs.Remove((r.A, r.B));
+            _reachability = null;
             kinds |= DashboardChangeKinds.Reachability;
         }
 
@@ -221,13 +226,25 @@ public sealed class LiveStore
         }
     }
 
+    /// <summary>The report in the server's order (by the two names); null before the first snapshot.</summary>
     public ReachabilityReport? Reachability
     {
         get
         {
             lock (_lock)
             {
-                return _reachability;
+                if (!HasSnapshot)
+                {
+                    return null;
+                }
+
+                return _reachability ??= new ReachabilityReport
+                {
+                    Pairs = _pairs.Values
+                        .OrderBy(p => p.A.Name, StringComparer.Ordinal).ThenBy(p => p.B.Name, StringComparer.Ordinal)
+                        .ThenBy(p => p.A.Id, StringComparer.Ordinal).ThenBy(p => p.B.Id, StringComparer.Ordinal)
+                        .ToList(),
+                };
             }
         }
     }

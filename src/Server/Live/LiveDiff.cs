@@ -19,7 +19,7 @@ internal sealed class LiveFingerprints
     public required Dictionary<ulong, byte[]> NetworkNamespaces { get; init; }
     public required Dictionary<string, byte[]> TopologyNodes { get; init; }
     public required Dictionary<string, byte[]> TopologyEdges { get; init; }
-    public required byte[] Reachability { get; init; }
+    public required Dictionary<(string A, string B), byte[]> ReachabilityPairs { get; init; }
 
     public static LiveFingerprints Of(HostState state) => new()
     {
@@ -32,8 +32,12 @@ internal sealed class LiveFingerprints
         NetworkNamespaces = state.NetworkNamespaceList.ToDictionary(n => n.Inode, Bytes),
         TopologyNodes = state.Topology.Nodes.ToDictionary(n => n.Id, Bytes, StringComparer.Ordinal),
         TopologyEdges = state.Topology.Edges.ToDictionary(e => e.Id, Bytes, StringComparer.Ordinal),
-        Reachability = Bytes(state.Reachability),
+        // Pair by pair: the report has one entry per pair of running containers, so sent whole it would grow with
+        // the square of the host's size at every container start.
+        ReachabilityPairs = state.Reachability.Pairs.ToDictionary(PairKey, Bytes),
     };
+
+    public static (string A, string B) PairKey(ReachabilityPair pair) => (pair.A.Id, pair.B.Id);
 
     public LiveSnapshot ToSnapshot() => new()
     {
@@ -52,7 +56,7 @@ internal sealed class LiveFingerprints
 /// <summary>Pure: the changes that take a client from one state to the next, and how many there are.</summary>
 internal static class LiveDiff
 {
-    /// <returns>The changes and their count: each upsert or removal is one change, as are a new status or report.</returns>
+    /// <returns>The changes and their count: each upsert or removal is one change, as is a new status.</returns>
     public static (LiveChanges Changes, int Count) Between(LiveFingerprints before, LiveFingerprints after)
     {
         var (containersUp, containersGone) = Compare(before.Containers, after.Containers);
@@ -61,12 +65,12 @@ internal static class LiveDiff
         var (netnsUp, netnsGone) = Compare(before.NetworkNamespaces, after.NetworkNamespaces);
         var (nodesUp, nodesGone) = Compare(before.TopologyNodes, after.TopologyNodes);
         var (edgesUp, edgesGone) = Compare(before.TopologyEdges, after.TopologyEdges);
-        var reachabilityChanged = !before.Reachability.AsSpan().SequenceEqual(after.Reachability);
+        var (pairsUp, pairsGone) = Compare(before.ReachabilityPairs, after.ReachabilityPairs);
 
         var count = containersUp.Count + containersGone.Count + namespacesUp.Count + namespacesGone.Count
             + networksUp.Count + networksGone.Count + netnsUp.Count + netnsGone.Count
             + nodesUp.Count + nodesGone.Count + edgesUp.Count + edgesGone.Count
-            + (reachabilityChanged ? 1 : 0);
+            + pairsUp.Count + pairsGone.Count;
         var statusChanged = !before.Status.AsSpan().SequenceEqual(after.Status);
         if (statusChanged)
         {
@@ -90,7 +94,8 @@ internal static class LiveDiff
             TopologyNodesRemoved = nodesGone,
             TopologyEdgesUpserted = Pick(state.Topology.Edges, e => e.Id, edgesUp),
             TopologyEdgesRemoved = edgesGone,
-            Reachability = reachabilityChanged ? state.Reachability : null,
+            ReachabilityPairsUpserted = Pick(state.Reachability.Pairs, LiveFingerprints.PairKey, pairsUp),
+            ReachabilityPairsRemoved = pairsGone.Select(k => new ReachabilityPairRef { A = k.A, B = k.B }).ToList(),
         };
         return (changes, count);
     }

@@ -115,14 +115,16 @@ public sealed class LiveStoreTests
         var oldJob = SampleData.Container("old-job");
         var web1Node = SampleTopology.ContainerId("web1");
         var edge = SampleTopology.Graph.Edges.First(e => e.Source == web1Node || e.Target == web1Node);
-        var reachability = new ReachabilityReport { Pairs = [] };
+        var gonePair = SampleTopology.Reachability.Pairs[0];
+        var changedPair = SampleTopology.Reachability.Pairs[1] with { Reachable = false, Reason = "no common Docker network", Networks = [] };
 
         var result = store.Apply(Batch(4, 4, new LiveChanges
         {
             ContainersRemoved = [oldJob.Id],
             TopologyNodesRemoved = [web1Node],
             TopologyEdgesRemoved = [edge.Id],
-            Reachability = reachability,
+            ReachabilityPairsRemoved = [new ReachabilityPairRef { A = gonePair.A.Id, B = gonePair.B.Id }],
+            ReachabilityPairsUpserted = [changedPair],
         }));
 
         Assert.Equal(DashboardChangeKinds.Containers | DashboardChangeKinds.Topology | DashboardChangeKinds.Reachability, result.Change!.Kinds);
@@ -131,7 +133,9 @@ public sealed class LiveStoreTests
         Assert.Equal(5, store.Containers().Count);
         Assert.DoesNotContain(store.Topology().Nodes, n => n.Id == web1Node);
         Assert.DoesNotContain(store.Topology().Edges, e => e.Id == edge.Id);
-        Assert.Same(reachability, store.Reachability);
+        // The rest of the report stays, in the server's order (by the two names).
+        Assert.Equal(SampleTopology.Reachability.Pairs.Skip(1).Select(p => p.A.Id == changedPair.A.Id && p.B.Id == changedPair.B.Id ? changedPair : p),
+            store.Reachability!.Pairs);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Dashboard.Shared.Contracts;
 using Dashboard.Testing;
 
@@ -71,6 +72,7 @@ public sealed class LiveHubTests(DashboardFactory factory) : IClassFixture<Dashb
         var second = await docker.CreateNetworkAsync("netb");
         var name = await docker.RunAsync("joiner", ["--network", first]);
         var id = await docker.IdAsync(name);
+        var peer = await docker.IdAsync(await docker.RunAsync("peer", ["--network", second]));
         var secondId = (await Shell.RunAsync("docker", "network", "inspect", "--format", "{{.Id}}", second)).Out;
         await using var live = await SubscribeAsync();
         await live.WaitForAsync(l => l.Containers.ContainsKey(id) && l.Networks.ContainsKey(secondId), s_eventBudget, "container and second network");
@@ -89,6 +91,16 @@ public sealed class LiveHubTests(DashboardFactory factory) : IClassFixture<Dashb
         // The container's new interface, with the address Docker gave it, is a node of the topology.
         var address = (await Shell.RunAsync("docker", "inspect", "--format", $"{{{{(index .NetworkSettings.Networks \"{second}\").IPAddress}}}}", name)).Out;
         await live.WaitForAsync(l => l.TopologyNodes.Values.Any(n => n.Kind == TopologyNodeKinds.Interface && n.Details.Values.Any(v => v.Contains(address + "/", StringComparison.Ordinal))), s_eventBudget, $"an interface with {address}");
+
+        // The pair of the joiner and the peer already on the second network became reachable, pair by pair, and the
+        // report the stream built is the one the API gives.
+        static bool Reachable(LiveSubscription l, string a, string b) =>
+            (l.ReachabilityPairs.GetValueOrDefault((a, b)) ?? l.ReachabilityPairs.GetValueOrDefault((b, a))) is { Reachable: true } pair
+            && pair.Networks.Count == 1;
+        await live.WaitForAsync(l => Reachable(l, id, peer), s_eventBudget, "joiner and peer reachable");
+        var report = await factory.CreateClient().GetFromJsonAsync<ReachabilityReport>("/api/topology/reachability", DashboardJson.Options, TestContext.Current.CancellationToken);
+        var expected = Assert.Single(report!.Pairs, p => p.A.Id == id && p.B.Id == peer || p.A.Id == peer && p.B.Id == id);
+        Assert.Equal(expected, live.Read(l => l.ReachabilityPairs[(expected.A.Id, expected.B.Id)]), PairComparer.Instance);
         Assert.Empty(live.Read(l => l.Gaps));
     }
 
@@ -118,4 +130,15 @@ public sealed class LiveHubTests(DashboardFactory factory) : IClassFixture<Dashb
 
     private static async Task<ulong> InodeOfAsync(string path) =>
         ulong.Parse((await Shell.RunAsync("stat", "-L", "-c", "%i", path)).Out);
+
+    private sealed class PairComparer : IEqualityComparer<ReachabilityPair>
+    {
+        public static readonly PairComparer Instance = new();
+
+        public bool Equals(ReachabilityPair? x, ReachabilityPair? y) =>
+            x is not null && y is not null && x.A == y.A && x.B == y.B && x.Reachable == y.Reachable && x.Reason == y.Reason
+            && x.Networks.SequenceEqual(y.Networks);
+
+        public int GetHashCode(ReachabilityPair obj) => HashCode.Combine(obj.A, obj.B);
+    }
 }

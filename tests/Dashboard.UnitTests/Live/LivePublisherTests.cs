@@ -44,7 +44,7 @@ public sealed class LivePublisherTests
             changes.ContainersUpserted.Count + changes.ContainersRemoved.Count + changes.NamespacesUpserted.Count + changes.NamespacesRemoved.Count
             + changes.NetworksUpserted.Count + changes.NetworksRemoved.Count + changes.NetworkNamespacesUpserted.Count + changes.NetworkNamespacesRemoved.Count
             + changes.TopologyNodesUpserted.Count + changes.TopologyNodesRemoved.Count + changes.TopologyEdgesUpserted.Count + changes.TopologyEdgesRemoved.Count
-            + (changes.Reachability is null ? 0 : 1),
+            + changes.ReachabilityPairsUpserted.Count + changes.ReachabilityPairsRemoved.Count,
             count);
         // Two containers before and after: the status did not change and is not counted, but travels with the batch.
         Assert.Equal(2, changes.Status.ContainerCount);
