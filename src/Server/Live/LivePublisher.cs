@@ -26,6 +26,7 @@ internal sealed partial class LivePublisher(IOptions<DashboardOptions> options, 
     private HostState? _pending;
     private LiveFingerprints? _published;
     private LiveSnapshot? _snapshot;
+    private TaskCompletionSource _publishedSignal = NewSignal();
     private long _version;
     private long _dropped;
 
@@ -127,51 +128,104 @@ internal sealed partial class LivePublisher(IOptions<DashboardOptions> options, 
     {
         // Serialising is the expensive part and needs no lock: only this loop publishes.
         var now = LiveFingerprints.Of(state);
+        TaskCompletionSource signal;
+        lock (_lock)
+        {
+            signal = _publishedSignal;
+            _publishedSignal = NewSignal();
+            PublishLocked(state, now);
+        }
+
+        signal.TrySetResult();
+    }
+
+    /// <summary>Called under the lock.</summary>
+    private void PublishLocked(HostState state, LiveFingerprints now)
+    {
+        if (_published is null)
+        {
+            _published = now;
+            _snapshot = null;
+            _firstPublished.TrySetResult();
+            return;
+        }
+
+        if (_published.State.StartedAt > state.StartedAt)
+        {
+            return;
+        }
+
+        var (changes, count) = LiveDiff.Between(_published, now);
+        _published = now;
+        _snapshot = null;
+        if (count == 0)
+        {
+            return;
+        }
+
+        var message = new LiveMessage
+        {
+            Epoch = Epoch,
+            FromVersion = _version + 1,
+            ToVersion = _version + count,
+            Changes = changes,
+            PublishedAt = DateTimeOffset.UtcNow,
+        };
+        _version += count;
+        for (var i = _subscribers.Count - 1; i >= 0; i--)
+        {
+            var subscriber = _subscribers[i];
+            if (!subscriber.Queue.Writer.TryWrite(message))
+            {
+                _subscribers.RemoveAt(i);
+                subscriber.Queue.Writer.TryComplete(new LiveSubscriberTooSlowException(options.Value.LiveSubscriberBuffer));
+                Interlocked.Increment(ref _dropped);
+                LogDropped(subscriber.Id, options.Value.LiveSubscriberBuffer);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The published state once it is at least as new as <paramref name="state"/> (which is offered if it is not yet
+    /// published), with the epoch and version it is at; a newer state may have replaced it meanwhile.
+    /// </summary>
+    public async Task<(LiveSnapshot Snapshot, long Version)> CurrentAsync(HostState state, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task published;
+            lock (_lock)
+            {
+                if (_published is { } current && current.State.StartedAt >= state.StartedAt)
+                {
+                    _snapshot ??= current.ToSnapshot();
+                    return (_snapshot, _version);
+                }
+
+                published = _publishedSignal.Task;
+            }
+
+            Offer(state);
+            await published.WaitAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>The published state and its version; null before the first state was published.</summary>
+    public (LiveSnapshot Snapshot, long Version)? Current()
+    {
         lock (_lock)
         {
             if (_published is null)
             {
-                _published = now;
-                _snapshot = null;
-                _firstPublished.TrySetResult();
-                return;
+                return null;
             }
 
-            if (_published.State.StartedAt > state.StartedAt)
-            {
-                return;
-            }
-
-            var (changes, count) = LiveDiff.Between(_published, now);
-            _published = now;
-            _snapshot = null;
-            if (count == 0)
-            {
-                return;
-            }
-
-            var message = new LiveMessage
-            {
-                Epoch = Epoch,
-                FromVersion = _version + 1,
-                ToVersion = _version + count,
-                Changes = changes,
-                PublishedAt = DateTimeOffset.UtcNow,
-            };
-            _version += count;
-            for (var i = _subscribers.Count - 1; i >= 0; i--)
-            {
-                var subscriber = _subscribers[i];
-                if (!subscriber.Queue.Writer.TryWrite(message))
-                {
-                    _subscribers.RemoveAt(i);
-                    subscriber.Queue.Writer.TryComplete(new LiveSubscriberTooSlowException(options.Value.LiveSubscriberBuffer));
-                    Interlocked.Increment(ref _dropped);
-                    LogDropped(subscriber.Id, options.Value.LiveSubscriberBuffer);
-                }
-            }
+            _snapshot ??= _published.ToSnapshot();
+            return (_snapshot, _version);
         }
     }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>The current state first, then every batch, until the caller stops or is dropped (the sequence then throws).</summary>
     public async IAsyncEnumerable<LiveMessage> SubscribeAsync([EnumeratorCancellation] CancellationToken cancellationToken)

@@ -4,6 +4,7 @@ using Dashboard.Server.Collection.Net;
 using Dashboard.Server.Collection.Proc;
 using Dashboard.Server.Configuration;
 using Dashboard.Server.State;
+using Dashboard.Server.Storage;
 using Dashboard.Shared.Contracts;
 using Microsoft.Extensions.Options;
 
@@ -32,7 +33,8 @@ namespace Dashboard.Server.Live
         TopologyIdentity identity,
         LivePublisher publisher,
         IOptions<DashboardOptions> options,
-        ILogger<LiveStateService> logger) : BackgroundService, IHostStateProvider
+        ILogger<LiveStateService> logger,
+        ISnapshotStore? snapshots = null) : BackgroundService, IHostStateProvider
     {
         private readonly Lock _lock = new();
         private readonly Channel<bool> _trigger = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -154,7 +156,7 @@ namespace Dashboard.Server.Live
             var netDone = Stopwatch.GetTimestamp();
             // Refreshes run one at a time, so the registry sees the states in the order they were built.
             var generations = identity.Observe(scan.Namespaces.Keys.Where(k => k.Type == NamespaceType.Net).Select(k => k.Inode));
-            var state = HostStateBuilder.Build(scan, dockerState, options.Value.DockerEndpoint, startedAt, net, generations);
+            var state = HostStateBuilder.Build(scan, dockerState, options.Value.DockerEndpoint, startedAt, net, generations, snapshots?.Status);
             LogRefreshed(
                 Stopwatch.GetElapsedTime(startedAt, dockerDone).TotalMilliseconds,
                 Stopwatch.GetElapsedTime(dockerDone, scanDone).TotalMilliseconds,

@@ -9,6 +9,7 @@ namespace Dashboard.Server.State;
 /// <summary>Joins a /proc scan with a Docker collection. Pure: the same inputs give the same state.</summary>
 internal static class HostStateBuilder
 {
+    /// <param name="storage">The snapshot store's status, passed through to <see cref="StatusInfo.Storage"/>.</param>
     /// <param name="netnsGenerations">From <see cref="TopologyIdentity"/>, which the caller feeds once per state; null: all 1.</param>
     public static HostState Build(
         ProcScan scan,
@@ -16,7 +17,8 @@ internal static class HostStateBuilder
         string dockerEndpoint,
         long startedAt,
         NetworkCollection? network = null,
-        IReadOnlyDictionary<ulong, int>? netnsGenerations = null)
+        IReadOnlyDictionary<ulong, int>? netnsGenerations = null,
+        StorageStatus? storage = null)
     {
         var containers = BuildContainers(scan, docker);
         var containerOfProcess = AssignProcessesToContainers(scan, containers);
@@ -49,6 +51,7 @@ internal static class HostStateBuilder
                 ContainerCount = containers.Count,
                 ScannedAt = scan.ScannedAt,
                 ScanMilliseconds = Math.Round(scan.Duration.TotalMilliseconds, 2),
+                Storage = storage,
             },
             Containers = containers,
             Networks = networks,

@@ -122,7 +122,7 @@ public sealed record ContainerChange
     public required ContainerRef Container { get; init; }
     /// <summary>Top-level fields that differ, by their JSON names, e.g. <c>state</c>, <c>pid</c>, <c>networks</c>.</summary>
     public required IReadOnlyList<string> Fields { get; init; }
-    /// <summary>Namespace types whose inode or sharing differs.</summary>
+    /// <summary>Namespace types whose inode, sharing, or the containers it is shared with differ.</summary>
     public required IReadOnlyList<SharingChange> Sharing { get; init; }
 }
 
@@ -139,6 +139,10 @@ public sealed record SharingChange
     public Sharing? Before { get; init; }
     /// <summary>The sharing after.</summary>
     public Sharing? After { get; init; }
+    /// <summary>Containers it was shared with before, by name.</summary>
+    public IReadOnlyList<string> SharedWithBefore { get; init; } = [];
+    /// <summary>Containers it is shared with after, by name.</summary>
+    public IReadOnlyList<string> SharedWithAfter { get; init; } = [];
 }
 
 /// <summary>A namespace by type and inode, with what the snapshot said it was kept by.</summary>
