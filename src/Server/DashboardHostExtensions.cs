@@ -7,7 +7,9 @@ using Dashboard.Server.Configuration;
 using Dashboard.Shared.Contracts;
 using Dashboard.Server.Live;
 using Dashboard.Server.State;
+using Dashboard.Server.Storage;
 using Dashboard.Shared.Live;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Dashboard.Server;
@@ -38,6 +40,11 @@ public static class DashboardHostExtensions
         builder.Services.AddSingleton<LiveStateService>();
         builder.Services.AddSingleton<IHostStateProvider>(sp => sp.GetRequiredService<LiveStateService>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LiveStateService>());
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<SqliteSnapshotStore>();
+        builder.Services.AddSingleton<ISnapshotStore>(sp => sp.GetRequiredService<SqliteSnapshotStore>());
+        builder.Services.AddSingleton<SnapshotService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<SnapshotService>());
         builder.Services.AddSignalR()
             .AddJsonProtocol(o => o.PayloadSerializerOptions.PropertyNamingPolicy = DashboardJson.Options.PropertyNamingPolicy);
 
@@ -75,6 +82,7 @@ public static class DashboardHostExtensions
         app.MapNetworksApi();
         app.MapNetnsApi();
         app.MapTopologyApi();
+        app.MapSnapshotsApi();
         app.MapHub<DashboardHub>(DashboardHubContract.Path);
         app.MapStaticAssets();
         app.MapRazorComponents<App>()

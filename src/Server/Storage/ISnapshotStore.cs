@@ -14,6 +14,9 @@ internal interface ISnapshotStore
     /// <summary>How the store stands now (cheap: no I/O).</summary>
     StorageStatus Status { get; }
 
+    /// <summary>Opens the file and brings its schema up to date if not done yet; a failure shows in <see cref="Status"/>, it does not throw.</summary>
+    Task OpenAsync(CancellationToken cancellationToken);
+
     /// <summary>Writes one snapshot in one transaction and returns it as listed; nothing of it remains if it fails.</summary>
     Task<SnapshotSummary> SaveAsync(SnapshotRecord snapshot, CancellationToken cancellationToken);
 

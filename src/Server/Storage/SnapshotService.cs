@@ -1,0 +1,214 @@
+using Dashboard.Server.Configuration;
+using Dashboard.Server.Live;
+using Dashboard.Server.State;
+using Dashboard.Shared.Contracts;
+using Dashboard.Shared.Live;
+using Microsoft.Extensions.Options;
+
+namespace Dashboard.Server.Storage;
+
+/// <summary>
+/// Takes the snapshots: one at start, one every <c>Dashboard:SnapshotInterval</c>, one after containers, namespaces or
+/// the topology changed and settled (<c>Dashboard:SnapshotDebounce</c>), and one whenever asked. It follows the live
+/// stream like any subscriber, so a snapshot is the published state at one version. Retention runs after each write.
+/// A store that fails is reported by its status and retried; the live dashboard goes on either way.
+/// </summary>
+internal sealed partial class SnapshotService(
+    ISnapshotStore store,
+    LivePublisher publisher,
+    IHostStateProvider stateProvider,
+    IOptions<DashboardOptions> options,
+    TimeProvider time,
+    ILogger<SnapshotService> logger) : BackgroundService
+{
+    private readonly SemaphoreSlim _writing = new(1, 1);
+    private readonly Lock _lock = new();
+    private readonly SnapshotSchedule _schedule = new(options.Value.SnapshotInterval, options.Value.SnapshotDebounce);
+    private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private SnapshotState? _lastWritten;
+
+    /// <summary>Takes a snapshot of the state as it is now (fresh from the host, not the last periodic scan).</summary>
+    public async Task<SnapshotSummary> TakeNowAsync(CancellationToken cancellationToken)
+    {
+        var fresh = await stateProvider.GetCurrentAsync(cancellationToken);
+        var (snapshot, version) = await publisher.CurrentAsync(fresh, cancellationToken);
+        return await WriteAsync(SnapshotReason.Manual, snapshot, version, cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await store.OpenAsync(stoppingToken);
+        var follow = FollowChangesAsync(stoppingToken);
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                Task wake;
+                (DateTimeOffset At, SnapshotReason Reason) next;
+                lock (_lock)
+                {
+                    wake = _wake.Task;
+                    next = _schedule.Next();
+                }
+
+                var wait = next.At - time.GetUtcNow();
+                if (wait > TimeSpan.Zero)
+                {
+                    // Woken early by a change (which may move the due time) or by the timer.
+                    await Task.WhenAny(wake, Task.Delay(wait, time, stoppingToken));
+                    stoppingToken.ThrowIfCancellationRequested();
+                    continue;
+                }
+
+                await TakeDueAsync(next.Reason, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+
+        await follow;
+    }
+
+    private async Task TakeDueAsync(SnapshotReason reason, CancellationToken stoppingToken)
+    {
+        if (publisher.Current() is not { } current)
+        {
+            // Nothing published yet: wait for the first state.
+            await Task.Delay(TimeSpan.FromMilliseconds(200), time, stoppingToken);
+            return;
+        }
+
+        var state = SnapshotStates.From(current.Snapshot);
+        if (reason == SnapshotReason.Change && _lastWritten is { } last && !SnapshotDiffer.Differ(last, state))
+        {
+            lock (_lock)
+            {
+                _schedule.Dismissed(time.GetUtcNow());
+            }
+
+            return;
+        }
+
+        try
+        {
+            await WriteAsync(reason, current.Snapshot, current.Version, stoppingToken);
+        }
+        catch (SnapshotStoreUnavailableException)
+        {
+            // The store logged it and reports it in its status; the schedule retries later.
+        }
+    }
+
+    private async Task<SnapshotSummary> WriteAsync(SnapshotReason reason, LiveSnapshot snapshot, long version, CancellationToken cancellationToken)
+    {
+        var state = SnapshotStates.From(snapshot);
+        await _writing.WaitAsync(cancellationToken);
+        try
+        {
+            var now = time.GetUtcNow();
+            SnapshotSummary summary;
+            try
+            {
+                summary = await store.SaveAsync(new SnapshotRecord(state, reason, publisher.Epoch, version, now), cancellationToken);
+            }
+            catch (SnapshotStoreUnavailableException)
+            {
+                lock (_lock)
+                {
+                    _schedule.Failed(now);
+                }
+
+                throw;
+            }
+
+            lock (_lock)
+            {
+                _schedule.Taken(now);
+                _lastWritten = state;
+            }
+
+            LogTaken(summary.Id, reason, version, summary.ContainerCount, summary.NamespaceCount);
+            await ApplyRetentionAsync(cancellationToken);
+            return summary;
+        }
+        finally
+        {
+            _writing.Release();
+        }
+    }
+
+    private async Task ApplyRetentionAsync(CancellationToken cancellationToken)
+    {
+        var retention = options.Value.Retention;
+        try
+        {
+            var removed = await store.ApplyRetentionAsync(retention.MaxAge, retention.MaxCount, time.GetUtcNow(), cancellationToken);
+            if (removed > 0)
+            {
+                LogRetention(removed);
+            }
+        }
+        catch (SnapshotStoreUnavailableException)
+        {
+            // Reported by the store; tried again after the next snapshot.
+        }
+    }
+
+    /// <summary>Notes every published change; resubscribes when the stream ends (a slow reader is dropped like any client).</summary>
+    private async Task FollowChangesAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await foreach (var message in publisher.SubscribeAsync(stoppingToken))
+                {
+                    if (message.Changes is { } changes && Recorded(changes))
+                    {
+                        lock (_lock)
+                        {
+                            _schedule.Changed(time.GetUtcNow());
+                            _wake.TrySetResult();
+                            _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
+                        }
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (LiveSubscriberTooSlowException)
+            {
+                // Subscribe again; the schedule already knows something changed.
+            }
+        }
+    }
+
+    /// <summary>Whether a change touches what snapshots record (status and the derived report alone do not).</summary>
+    internal static bool Recorded(LiveChanges c) =>
+        c.ContainersUpserted.Count + c.ContainersRemoved.Count + c.NamespacesUpserted.Count + c.NamespacesRemoved.Count +
+        c.NetworksUpserted.Count + c.NetworksRemoved.Count + c.NetworkNamespacesUpserted.Count + c.NetworkNamespacesRemoved.Count +
+        c.TopologyNodesUpserted.Count + c.TopologyNodesRemoved.Count + c.TopologyEdgesUpserted.Count + c.TopologyEdgesRemoved.Count > 0;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Snapshot {Id} taken ({Reason}) at live version {Version}: {Containers} containers, {Namespaces} namespaces")]
+    private partial void LogTaken(long id, SnapshotReason reason, long version, int containers, int namespaces);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retention removed {Count} snapshots")]
+    private partial void LogRetention(int count);
+}
+
+/// <summary>Pure: the part of the live state a snapshot keeps.</summary>
+internal static class SnapshotStates
+{
+    public static SnapshotState From(LiveSnapshot snapshot) => new()
+    {
+        Containers = snapshot.Containers,
+        Namespaces = snapshot.Namespaces,
+        Networks = snapshot.Networks,
+        NetworkNamespaces = snapshot.NetworkNamespaces,
+        Topology = snapshot.Topology,
+        Reachability = snapshot.Reachability,
+    };
+}
