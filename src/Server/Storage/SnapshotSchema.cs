@@ -72,6 +72,30 @@ internal static class SnapshotSchema
     /// <summary>Applies every migration the file lacks, each in its own transaction; returns the version reached.</summary>
     public static int Migrate(SqliteConnection connection, IReadOnlyList<SchemaMigration> migrations, string path)
     {
+        var version = Check(connection, migrations, path);
+        foreach (var migration in migrations.Where(m => m.Version > version).OrderBy(m => m.Version))
+        {
+            using var transaction = connection.BeginTransaction();
+            using (var command = connection.CreateCommand())
+            {
+                command.Transaction = transaction;
+                command.CommandText = migration.Sql + $"\nPRAGMA user_version = {migration.Version};";
+                command.ExecuteNonQuery();
+            }
+
+            transaction.Commit();
+            version = migration.Version;
+        }
+
+        return version;
+    }
+
+    /// <summary>
+    /// Reads the file's version and throws <see cref="SchemaException"/> when this build must not touch the file;
+    /// writes nothing, so it runs before anything else is done to a file.
+    /// </summary>
+    public static int Check(SqliteConnection connection, IReadOnlyList<SchemaMigration> migrations, string path)
+    {
         var known = migrations.Count == 0 ? 0 : migrations[^1].Version;
         var version = ReadVersion(connection);
         if (version > known)
@@ -86,20 +110,6 @@ internal static class SnapshotSchema
             throw new SchemaException(
                 $"{path} is an SQLite database of something else (it has tables but no dashboard schema version); " +
                 "point Dashboard:DatabasePath at another file; this one is left untouched.");
-        }
-
-        foreach (var migration in migrations.Where(m => m.Version > version).OrderBy(m => m.Version))
-        {
-            using var transaction = connection.BeginTransaction();
-            using (var command = connection.CreateCommand())
-            {
-                command.Transaction = transaction;
-                command.CommandText = migration.Sql + $"\nPRAGMA user_version = {migration.Version};";
-                command.ExecuteNonQuery();
-            }
-
-            transaction.Commit();
-            version = migration.Version;
         }
 
         return version;

@@ -21,7 +21,6 @@ namespace Dashboard.Server.Storage;
 /// </summary>
 internal sealed partial class SqliteSnapshotStore : ISnapshotStore, IDisposable
 {
-    private static readonly TimeSpan s_reopenDelay = TimeSpan.FromSeconds(30);
     private static readonly JsonSerializerOptions s_json = DashboardJson.Options;
 
     private readonly string _path;
@@ -39,6 +38,8 @@ internal sealed partial class SqliteSnapshotStore : ISnapshotStore, IDisposable
     private Dictionary<UInt128, long> _knownItems = [];
     private Dictionary<UInt128, long> _knownLists = [];
 
+    private readonly int _busyTimeoutMs;
+    private readonly TimeSpan _reopenDelay;
     private StorageStatus _status;
     private int _schemaVersion;
 
@@ -47,9 +48,19 @@ internal sealed partial class SqliteSnapshotStore : ISnapshotStore, IDisposable
     {
     }
 
-    internal SqliteSnapshotStore(string path, IReadOnlyList<SchemaMigration> migrations, TimeProvider time, ILogger<SqliteSnapshotStore> logger)
+    /// <param name="busyTimeout">How long a statement waits for a lock another connection holds (default 5 s).</param>
+    /// <param name="reopenDelay">How long after a failed open the file is tried again (default 30 s).</param>
+    internal SqliteSnapshotStore(
+        string path,
+        IReadOnlyList<SchemaMigration> migrations,
+        TimeProvider time,
+        ILogger<SqliteSnapshotStore> logger,
+        TimeSpan? busyTimeout = null,
+        TimeSpan? reopenDelay = null)
     {
+        _reopenDelay = reopenDelay ?? TimeSpan.FromSeconds(30);
         _path = System.IO.Path.GetFullPath(path);
+        _busyTimeoutMs = (int)(busyTimeout ?? TimeSpan.FromSeconds(5)).TotalMilliseconds;
         _migrations = migrations;
         _time = time;
         _logger = logger;
@@ -59,7 +70,7 @@ internal sealed partial class SqliteSnapshotStore : ISnapshotStore, IDisposable
             Mode = SqliteOpenMode.ReadWriteCreate,
             Cache = SqliteCacheMode.Private,
             Pooling = true,
-            DefaultTimeout = 5,
+            DefaultTimeout = Math.Max(1, _busyTimeoutMs / 1000),
         }.ToString();
         _status = new StorageStatus { State = StorageState.Starting, Path = _path };
     }
@@ -503,7 +514,7 @@ internal sealed partial class SqliteSnapshotStore : ISnapshotStore, IDisposable
         }
 
         var now = _time.GetUtcNow();
-        if (_lastOpenFailure is { } failed && now - failed < s_reopenDelay)
+        if (_lastOpenFailure is { } failed && now - failed < _reopenDelay)
         {
             throw new SnapshotStoreUnavailableException(Status.Error ?? $"{_path} cannot be used.");
         }
@@ -520,6 +531,8 @@ internal sealed partial class SqliteSnapshotStore : ISnapshotStore, IDisposable
             connection = new SqliteConnection(_connectionString);
             connection.Open();
             Configure(connection);
+            // Nothing is written to a file that is not ours or is too new: the check comes first.
+            SnapshotSchema.Check(connection, _migrations, _path);
             // WAL is a property of the file: set once here, kept by every later connection.
             connection.ExecuteScalar<string>("PRAGMA journal_mode = WAL");
             _schemaVersion = SnapshotSchema.Migrate(connection, _migrations, _path);
@@ -570,8 +583,8 @@ internal sealed partial class SqliteSnapshotStore : ISnapshotStore, IDisposable
         }
     }
 
-    private static void Configure(SqliteConnection connection) =>
-        connection.Execute("PRAGMA busy_timeout = 5000; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;");
+    private void Configure(SqliteConnection connection) =>
+        connection.Execute($"PRAGMA busy_timeout = {_busyTimeoutMs}; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;");
 
     /// <summary>A write failed: the status says why, the connection is dropped (the next write opens a new one).</summary>
     private SnapshotStoreUnavailableException Failed(string what, SqliteException e)
@@ -586,8 +599,9 @@ internal sealed partial class SqliteSnapshotStore : ISnapshotStore, IDisposable
     private SnapshotStoreUnavailableException Unreadable(string what, SqliteException e) =>
         new($"{what} in {_path} failed: {Explain(e)}", e);
 
-    private static string Explain(Exception e) => e switch
+    private string Explain(Exception e) => e switch
     {
+        SqliteException { SqliteErrorCode: 8 or 14 } when FileAccessProbe.WhyNotWritable(_path) is { } why => why + " (" + e.Message + ")",
         SqliteException { SqliteErrorCode: 8 } => "the file or its folder is read-only (" + e.Message + ")",
         SqliteException { SqliteErrorCode: 13 } => "the disk is full (" + e.Message + ")",
         SqliteException { SqliteErrorCode: 5 or 6 } => "the file is locked by another process (" + e.Message + ")",
