@@ -18,6 +18,12 @@ try
         return await LiveBenchmark.RunAsync();
     }
 
+    if (args is ["snapshots", ..])
+    {
+        int[] sizes = args.Length > 1 ? [.. args[1..].Select(a => int.Parse(a, System.Globalization.CultureInfo.InvariantCulture))] : [50, 500];
+        return await SnapshotBenchmark.RunAsync(sizes);
+    }
+
     if (args is ["--breakdown", ..])
     {
         return await TopologyBreakdown.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 20);

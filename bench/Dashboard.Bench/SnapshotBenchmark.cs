@@ -1,0 +1,256 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Dashboard.Server.Storage;
+using Dashboard.Shared.Contracts;
+using Dashboard.Testing;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Dashboard.Bench;
+
+/// <summary>
+/// Writing snapshots of real states: 5 networks, then 50 and 500 running containers, each state taken by the real
+/// server (in-process, POST then GET /api/snapshots). For each state: the time and the bytes of a first snapshot
+/// (every record new), of one after a container changed, and of an unchanged one; the time to read one back; and the
+/// growth of the file over 1000 unchanged snapshots. The comparison in the same run is the obvious store: the whole
+/// state as one JSON document per row, in the same SQLite settings. Run with <c>-- snapshots</c>.
+/// </summary>
+internal static class SnapshotBenchmark
+{
+    private const string Prefix = "dt-bench-snap-";
+    private const string Label = "dashboard.test=bench-snap";
+    private const int Networks = 5;
+    private const int Iterations = 40;
+
+    public static async Task<int> RunAsync(int[] sizes)
+    {
+        Cleanup();
+        try
+        {
+            for (var n = 0; n < Networks; n++)
+            {
+                await Shell.RunAsync("docker", "network", "create", "--label", Label, $"{Prefix}net{n}");
+            }
+
+            var running = 0;
+            foreach (var size in sizes)
+            {
+                await StartContainersAsync(running, size);
+                running = size;
+                var state = await CaptureAsync();
+                Console.WriteLine();
+                Console.WriteLine($"## {state.Containers.Count(c => c.Labels.ContainsKey("dashboard.test"))} bench containers " +
+                    $"({state.Containers.Count} in all), {state.Namespaces.Count} namespaces, {state.NetworkNamespaces.Count} network namespaces, " +
+                    $"{state.Topology.Nodes.Count} topology nodes, {state.Topology.Edges.Count} edges; " +
+                    $"JSON of the whole state {JsonSerializer.SerializeToUtf8Bytes(state, DashboardJson.Options).Length / 1024.0:0} KiB; " +
+                    $"load {File.ReadAllText("/proc/loadavg").Trim()}");
+                await MeasureAsync(state);
+            }
+
+            return 0;
+        }
+        finally
+        {
+            Cleanup();
+        }
+    }
+
+    private static async Task MeasureAsync(SnapshotState state)
+    {
+        var first = new List<double>();
+        var firstBytes = new List<long>();
+        var changed = new List<double>();
+        var changedBytes = new List<long>();
+        var unchanged = new List<double>();
+        var unchangedBytes = new List<long>();
+        var read = new List<double>();
+        var naive = new List<double>();
+        var naiveBytes = new List<long>();
+
+        for (var i = 0; i < Iterations; i++)
+        {
+            using var file = new BenchFile();
+            using var store = file.Store();
+            var size = file.CheckpointedBytes();
+            var t = Stopwatch.GetTimestamp();
+            var saved = await store.SaveAsync(Record(state, i), CancellationToken.None);
+            first.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+            firstBytes.Add(file.CheckpointedBytes() - size);
+
+            var other = WithOneContainerChanged(state, i);
+            size = file.CheckpointedBytes();
+            t = Stopwatch.GetTimestamp();
+            await store.SaveAsync(Record(other, i), CancellationToken.None);
+            changed.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+            changedBytes.Add(file.CheckpointedBytes() - size);
+
+            size = file.CheckpointedBytes();
+            t = Stopwatch.GetTimestamp();
+            await store.SaveAsync(Record(other, i), CancellationToken.None);
+            unchanged.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+            unchangedBytes.Add(file.CheckpointedBytes() - size);
+
+            t = Stopwatch.GetTimestamp();
+            _ = await store.GetAsync(saved.Id, CancellationToken.None);
+            read.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+        }
+
+        using (var file = new BenchFile())
+        using (var connection = file.Naive())
+        {
+            for (var i = 0; i < Iterations; i++)
+            {
+                var size = file.CheckpointedBytes();
+                var t = Stopwatch.GetTimestamp();
+                // What the store does around it, done the plain way: serialise the whole state, one row, one commit.
+                var json = JsonSerializer.SerializeToUtf8Bytes(WithOneContainerChanged(state, i), DashboardJson.Options);
+                using (var transaction = connection.BeginTransaction())
+                using (var command = connection.CreateCommand())
+                {
+                    command.Transaction = transaction;
+                    command.CommandText = "INSERT INTO snapshots (taken_at, data) VALUES ($t, $d)";
+                    command.Parameters.AddWithValue("$t", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+                    command.Parameters.AddWithValue("$d", json);
+                    command.ExecuteNonQuery();
+                    transaction.Commit();
+                }
+
+                naive.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+                naiveBytes.Add(file.CheckpointedBytes() - size);
+            }
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"| snapshot write ({Iterations} each) | p50 ms | p95 ms | max ms | bytes added (median) |");
+        Console.WriteLine("|---|---:|---:|---:|---:|");
+        Row("store: first snapshot, every record new", first, firstBytes);
+        Row("store: one container changed", changed, changedBytes);
+        Row("store: nothing changed", unchanged, unchangedBytes);
+        Row("whole state as one JSON row (comparison)", naive, naiveBytes);
+        Row("store: reading a snapshot back", read, null);
+
+        using var quiet = new BenchFile();
+        using var quietStore = quiet.Store();
+        await quietStore.SaveAsync(Record(state, 0), CancellationToken.None);
+        var before = quiet.CheckpointedBytes();
+        var all = Stopwatch.StartNew();
+        for (var i = 0; i < 1000; i++)
+        {
+            await quietStore.SaveAsync(Record(state, i), CancellationToken.None);
+        }
+
+        all.Stop();
+        var after = quiet.CheckpointedBytes();
+        Console.WriteLine();
+        Console.WriteLine($"1000 unchanged snapshots: file {before} → {after} bytes, {(after - before) / 1000.0:0.0} bytes per snapshot, " +
+            $"{all.Elapsed.TotalMilliseconds / 1000:0.00} ms each");
+    }
+
+    private static SnapshotRecord Record(SnapshotState state, int version) =>
+        new(state, SnapshotReason.Timer, "bench", version, DateTimeOffset.UtcNow);
+
+    /// <summary>The state with one container's record changed (another one each time), as a rename or a restart would.</summary>
+    private static SnapshotState WithOneContainerChanged(SnapshotState state, int i)
+    {
+        var containers = state.Containers.ToList();
+        var at = i % containers.Count;
+        containers[at] = containers[at] with { Name = containers[at].Name + "-" + i.ToString(CultureInfo.InvariantCulture) };
+        return state with { Containers = containers };
+    }
+
+    private static void Row(string what, List<double> ms, List<long>? bytes)
+    {
+        ms.Sort();
+        var b = bytes is null ? "" : Median(bytes).ToString("N0", CultureInfo.InvariantCulture);
+        Console.WriteLine($"| {what} | {Percentile(ms, 0.50):0.0} | {Percentile(ms, 0.95):0.0} | {ms[^1]:0.0} | {b} |");
+    }
+
+    private static double Percentile(List<double> sorted, double p) => sorted[(int)Math.Ceiling(p * sorted.Count) - 1];
+
+    private static long Median(List<long> values) => values.Order().ElementAt(values.Count / 2);
+
+    private static async Task StartContainersAsync(int from, int to)
+    {
+        var started = Stopwatch.StartNew();
+        await Parallel.ForAsync(from, to, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, _) =>
+            await Shell.RunAsync("docker", "run", "-d", "--label", Label, "--network", $"{Prefix}net{i % Networks}",
+                "--name", $"{Prefix}c{i}", DockerScope.Image, "sleep", "1d"));
+        Console.WriteLine($"// started containers {from}..{to - 1} in {started.Elapsed.TotalSeconds:0} s");
+    }
+
+    /// <summary>The state as the real server records it: a snapshot taken through the API and read back.</summary>
+    private static async Task<SnapshotState> CaptureAsync()
+    {
+        using var factory = new DashboardFactory();
+        var http = factory.CreateClient();
+        http.Timeout = TimeSpan.FromMinutes(2);
+        using var response = await http.PostAsync("/api/snapshots", null);
+        response.EnsureSuccessStatusCode();
+        var created = (await response.Content.ReadFromJsonAsync<SnapshotCreated>(DashboardJson.Options))!;
+        var detail = (await http.GetFromJsonAsync<SnapshotDetail>($"/api/snapshots/{created.Snapshot.Id}", DashboardJson.Options))!;
+        return detail.State;
+    }
+
+    private static void Cleanup()
+    {
+        var ids = Shell.RunAsync("docker", "ps", "-aq", "--filter", $"label={Label}").GetAwaiter().GetResult().Out
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        foreach (var chunk in ids.Chunk(50))
+        {
+            Shell.RunAsync("docker", ["rm", "-f", .. chunk], TimeSpan.FromMinutes(5)).GetAwaiter().GetResult();
+        }
+
+        var networks = Shell.RunAsync("docker", "network", "ls", "-q", "--filter", $"label={Label}").GetAwaiter().GetResult().Out
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        if (networks.Length > 0)
+        {
+            Shell.RunAsync("docker", ["network", "rm", .. networks], check: false).GetAwaiter().GetResult();
+        }
+    }
+
+    /// <summary>A database file in a folder of its own, removed afterwards.</summary>
+    private sealed class BenchFile : IDisposable
+    {
+        private readonly string _directory = Directory.CreateTempSubdirectory("dt-bench-snap-").FullName;
+
+        private string FilePath => Path.Combine(_directory, "dashboard.db");
+
+        public SqliteSnapshotStore Store() =>
+            new(FilePath, SnapshotSchema.Migrations, TimeProvider.System, NullLogger<SqliteSnapshotStore>.Instance);
+
+        /// <summary>The comparison's file: one table, the same journal and sync settings as the store.</summary>
+        public SqliteConnection Naive()
+        {
+            var connection = new SqliteConnection($"Data Source={FilePath}");
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; " +
+                "CREATE TABLE snapshots (id INTEGER PRIMARY KEY AUTOINCREMENT, taken_at INTEGER NOT NULL, data BLOB NOT NULL);";
+            command.ExecuteNonQuery();
+            return connection;
+        }
+
+        public long CheckpointedBytes()
+        {
+            if (!File.Exists(FilePath))
+            {
+                return 0;
+            }
+
+            using var connection = new SqliteConnection($"Data Source={FilePath};Pooling=False");
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE)";
+            command.ExecuteNonQuery();
+            return new FileInfo(FilePath).Length;
+        }
+
+        public void Dispose()
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
+}
