@@ -120,13 +120,14 @@ internal sealed partial class SqliteSnapshotStore : ISnapshotStore, IDisposable
             try
             {
                 using var transaction = connection.BeginTransaction(deferred: false);
+                StoreItems(connection, transaction, parts, items);
                 var listIds = new long[parts.Length];
                 for (var p = 0; p < parts.Length; p++)
                 {
                     var ids = new long[parts[p].Length];
                     for (var i = 0; i < ids.Length; i++)
                     {
-                        ids[i] = StoreItem(connection, transaction, parts[p][i], items);
+                        ids[i] = items[parts[p][i].Hash];
                     }
 
                     listIds[p] = StoreList(connection, transaction, ids, lists);
@@ -387,20 +388,54 @@ internal sealed partial class SqliteSnapshotStore : ISnapshotStore, IDisposable
         return removed;
     }
 
-    private long StoreItem(SqliteConnection connection, SqliteTransaction transaction, EncodedItem item, Dictionary<UInt128, long> seen)
+    /// <summary>
+    /// Fills <paramref name="ids"/> with the id of every record of the snapshot: from what the last snapshot held, then
+    /// by one lookup of the rest, then by inserting what is new, through one prepared statement.
+    /// </summary>
+    private void StoreItems(SqliteConnection connection, SqliteTransaction transaction, EncodedItem[][] parts, Dictionary<UInt128, long> ids)
     {
-        if (seen.TryGetValue(item.Hash, out var id) || _knownItems.TryGetValue(item.Hash, out id))
+        var unknown = new Dictionary<UInt128, EncodedItem>();
+        foreach (var item in parts.SelectMany(p => p))
         {
-            seen[item.Hash] = id;
-            return id;
+            if (_knownItems.TryGetValue(item.Hash, out var known))
+            {
+                ids[item.Hash] = known;
+            }
+            else
+            {
+                unknown.TryAdd(item.Hash, item);
+            }
         }
 
-        var hash = HashBytes(item.Hash);
-        id = connection.ExecuteScalar<long?>("SELECT id FROM items WHERE hash = @hash", new { hash }, transaction)
-            ?? connection.ExecuteScalar<long>(
-                "INSERT INTO items (hash, refs, data) VALUES (@hash, 0, @data) RETURNING id", new { hash, data = item.Json }, transaction);
-        seen[item.Hash] = id;
-        return id;
+        foreach (var chunk in unknown.Keys.Chunk(4096))
+        {
+            var hexes = "[" + string.Join(',', chunk.Select(h => "\"" + h.ToString("X32", CultureInfo.InvariantCulture) + "\"")) + "]";
+            foreach (var (hash, id) in connection.Query<(byte[] Hash, long Id)>(
+                "SELECT hash, id FROM items WHERE hash IN (SELECT unhex(value) FROM json_each(@hexes))", new { hexes }, transaction))
+            {
+                var key = System.Buffers.Binary.BinaryPrimitives.ReadUInt128BigEndian(hash);
+                ids[key] = id;
+                unknown.Remove(key);
+            }
+        }
+
+        if (unknown.Count == 0)
+        {
+            return;
+        }
+
+        using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = "INSERT INTO items (hash, refs, data) VALUES ($hash, 0, $data) RETURNING id";
+        var hashParameter = insert.Parameters.Add("$hash", SqliteType.Blob);
+        var dataParameter = insert.Parameters.Add("$data", SqliteType.Blob);
+        insert.Prepare();
+        foreach (var item in unknown.Values)
+        {
+            hashParameter.Value = HashBytes(item.Hash);
+            dataParameter.Value = item.Json;
+            ids[item.Hash] = (long)insert.ExecuteScalar()!;
+        }
     }
 
     private long StoreList(SqliteConnection connection, SqliteTransaction transaction, long[] ids, Dictionary<UInt128, long> seen)
