@@ -50,6 +50,20 @@ internal sealed class LiveFingerprints
         Reachability = State.Reachability,
     };
 
+    /// <summary>
+    /// The JSON of the records a snapshot keeps, part by part in the order of <see cref="ToSnapshot"/>'s lists: the
+    /// bytes this diff already made, so that a snapshot need not serialise the state again.
+    /// </summary>
+    public IReadOnlyList<byte[]>[] SnapshotParts() =>
+    [
+        [.. State.Containers.Select(c => Containers[c.Id])],
+        [.. State.NamespaceList.Select(n => Namespaces[(n.Type, n.Inode)])],
+        [.. State.Networks.Select(n => Networks[n.Id])],
+        [.. State.NetworkNamespaceList.Select(n => NetworkNamespaces[n.Inode])],
+        [.. State.Topology.Nodes.Select(n => TopologyNodes[n.Id])],
+        [.. State.Topology.Edges.Select(e => TopologyEdges[e.Id])],
+    ];
+
     private static byte[] Bytes<T>(T value) => JsonSerializer.SerializeToUtf8Bytes(value, DashboardJson.Options);
 }
 

@@ -189,7 +189,7 @@ internal sealed partial class LivePublisher(IOptions<DashboardOptions> options, 
     /// The published state once it is at least as new as <paramref name="state"/> (which is offered if it is not yet
     /// published), with the epoch and version it is at; a newer state may have replaced it meanwhile.
     /// </summary>
-    public async Task<(LiveSnapshot Snapshot, long Version)> CurrentAsync(HostState state, CancellationToken cancellationToken)
+    public async Task<PublishedState> CurrentAsync(HostState state, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -199,7 +199,7 @@ internal sealed partial class LivePublisher(IOptions<DashboardOptions> options, 
                 if (_published is { } current && current.State.StartedAt >= state.StartedAt)
                 {
                     _snapshot ??= current.ToSnapshot();
-                    return (_snapshot, _version);
+                    return new PublishedState(_snapshot, _version, current);
                 }
 
                 published = _publishedSignal.Task;
@@ -211,7 +211,7 @@ internal sealed partial class LivePublisher(IOptions<DashboardOptions> options, 
     }
 
     /// <summary>The published state and its version; null before the first state was published.</summary>
-    public (LiveSnapshot Snapshot, long Version)? Current()
+    public PublishedState? Current()
     {
         lock (_lock)
         {
@@ -221,7 +221,7 @@ internal sealed partial class LivePublisher(IOptions<DashboardOptions> options, 
             }
 
             _snapshot ??= _published.ToSnapshot();
-            return (_snapshot, _version);
+            return new PublishedState(_snapshot, _version, _published);
         }
     }
 
@@ -282,5 +282,8 @@ internal sealed partial class LivePublisher(IOptions<DashboardOptions> options, 
 }
 
 /// <summary>Ends the stream of a subscriber that fell too far behind; the client subscribes again and gets a fresh snapshot.</summary>
+/// <summary>The state as published at <see cref="Version"/>, with the JSON of each record the diff was made from.</summary>
+internal sealed record PublishedState(LiveSnapshot Snapshot, long Version, LiveFingerprints Records);
+
 internal sealed class LiveSubscriberTooSlowException(int buffer)
     : Exception($"The subscriber fell more than {buffer} batches behind and was dropped; subscribe again.");

@@ -3,7 +3,14 @@ using Dashboard.Shared.Contracts;
 namespace Dashboard.Server.Storage;
 
 /// <summary>What a snapshot is written with: the state and where it stands in the live stream.</summary>
-internal sealed record SnapshotRecord(SnapshotState State, SnapshotReason Reason, string Epoch, long Version, DateTimeOffset TakenAt);
+internal sealed record SnapshotRecord(SnapshotState State, SnapshotReason Reason, string Epoch, long Version, DateTimeOffset TakenAt)
+{
+    /// <summary>
+    /// The JSON of every record (containers, namespaces, networks, network namespaces, topology nodes, edges, each
+    /// list in the state's order) when the caller has it already, as the live publisher does; null to serialise here.
+    /// </summary>
+    public IReadOnlyList<byte[]>[]? Json { get; init; }
+}
 
 /// <summary>
 /// The snapshots of the host's isolation, kept in SQLite. Every method may throw

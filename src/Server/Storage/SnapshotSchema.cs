@@ -28,7 +28,6 @@ internal static class SnapshotSchema
             refs INTEGER NOT NULL,
             data BLOB NOT NULL
         );
-        CREATE INDEX items_unreferenced ON items (id) WHERE refs <= 0;
         CREATE TABLE lists (
             id INTEGER PRIMARY KEY,
             hash BLOB NOT NULL UNIQUE,
@@ -36,7 +35,6 @@ internal static class SnapshotSchema
             count INTEGER NOT NULL,
             items BLOB NOT NULL
         );
-        CREATE INDEX lists_unreferenced ON lists (id) WHERE refs <= 0;
         CREATE TABLE snapshots (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
             taken_at INTEGER NOT NULL,

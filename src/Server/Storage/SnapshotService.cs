@@ -31,8 +31,7 @@ internal sealed partial class SnapshotService(
     public async Task<SnapshotSummary> TakeNowAsync(CancellationToken cancellationToken)
     {
         var fresh = await stateProvider.GetCurrentAsync(cancellationToken);
-        var (snapshot, version) = await publisher.CurrentAsync(fresh, cancellationToken);
-        return await WriteAsync(SnapshotReason.Manual, snapshot, version, cancellationToken);
+        return await WriteAsync(SnapshotReason.Manual, await publisher.CurrentAsync(fresh, cancellationToken), cancellationToken);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -92,7 +91,7 @@ internal sealed partial class SnapshotService(
 
         try
         {
-            await WriteAsync(reason, current.Snapshot, current.Version, stoppingToken);
+            await WriteAsync(reason, current, stoppingToken);
         }
         catch (SnapshotStoreUnavailableException)
         {
@@ -100,9 +99,10 @@ internal sealed partial class SnapshotService(
         }
     }
 
-    private async Task<SnapshotSummary> WriteAsync(SnapshotReason reason, LiveSnapshot snapshot, long version, CancellationToken cancellationToken)
+    private async Task<SnapshotSummary> WriteAsync(SnapshotReason reason, PublishedState published, CancellationToken cancellationToken)
     {
-        var state = SnapshotStates.From(snapshot);
+        var state = SnapshotStates.From(published.Snapshot);
+        var version = published.Version;
         await _writing.WaitAsync(cancellationToken);
         try
         {
@@ -110,7 +110,9 @@ internal sealed partial class SnapshotService(
             SnapshotSummary summary;
             try
             {
-                summary = await store.SaveAsync(new SnapshotRecord(state, reason, publisher.Epoch, version, now), cancellationToken);
+                // The live diff serialised every record already; the store hashes those bytes instead of making its own.
+                var record = new SnapshotRecord(state, reason, publisher.Epoch, version, now) { Json = published.Records.SnapshotParts() };
+                summary = await store.SaveAsync(record, cancellationToken);
             }
             catch (SnapshotStoreUnavailableException)
             {

@@ -109,7 +109,7 @@ internal sealed partial class SqliteSnapshotStore : ISnapshotStore, IDisposable
     public async Task<SnapshotSummary> SaveAsync(SnapshotRecord snapshot, CancellationToken cancellationToken)
     {
         // Serialise and hash before taking the file: it is the costly part and needs no lock.
-        var parts = Encode(snapshot.State);
+        var parts = Encode(snapshot);
         await _writing.WaitAsync(cancellationToken);
         try
         {
@@ -340,6 +340,7 @@ internal sealed partial class SqliteSnapshotStore : ISnapshotStore, IDisposable
     private int Remove(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<long> ids)
     {
         var removed = 0;
+        var touchedLists = new HashSet<long>();
         foreach (var id in ids)
         {
             var lists = connection.Query<ListRefs>(
@@ -355,6 +356,7 @@ internal sealed partial class SqliteSnapshotStore : ISnapshotStore, IDisposable
             foreach (var list in lists.All)
             {
                 connection.Execute("UPDATE lists SET refs = refs - 1 WHERE id = @list", new { list }, transaction);
+                touchedLists.Add(list);
             }
         }
 
@@ -363,16 +365,28 @@ internal sealed partial class SqliteSnapshotStore : ISnapshotStore, IDisposable
             return 0;
         }
 
-        var goneLists = connection.Query<(long Id, byte[] Items)>("DELETE FROM lists WHERE refs <= 0 RETURNING id, items", transaction: transaction).ToList();
+        // Only what the removed snapshots named can have lost its last reference: no scan of the rest.
+        var goneLists = connection.Query<(long Id, byte[] Items)>(
+            "DELETE FROM lists WHERE id IN (SELECT value FROM json_each(@ids)) AND refs <= 0 RETURNING id, items",
+            new { ids = JsonArray(touchedLists) },
+            transaction).ToList();
+        var touchedItems = new HashSet<long>();
         foreach (var (_, packed) in goneLists)
         {
+            var items = ItemIdList.Decode(packed);
+            touchedItems.UnionWith(items);
             connection.Execute(
                 "UPDATE items SET refs = refs - 1 WHERE id IN (SELECT value FROM json_each(@ids))",
-                new { ids = JsonArray(ItemIdList.Decode(packed)) },
+                new { ids = JsonArray(items) },
                 transaction);
         }
 
-        var goneItems = connection.Query<long>("DELETE FROM items WHERE refs <= 0 RETURNING id", transaction: transaction).ToHashSet();
+        var goneItems = touchedItems.Count == 0
+            ? []
+            : connection.Query<long>(
+                "DELETE FROM items WHERE id IN (SELECT value FROM json_each(@ids)) AND refs <= 0 RETURNING id",
+                new { ids = JsonArray(touchedItems) },
+                transaction).ToHashSet();
         // The caches may only name what is still stored.
         if (goneItems.Count > 0)
         {
@@ -491,6 +505,26 @@ internal sealed partial class SqliteSnapshotStore : ISnapshotStore, IDisposable
     }
 
     /// <summary>The six parts in the order of the snapshot row's columns, each record as JSON with its hash.</summary>
+    internal static EncodedItem[][] Encode(SnapshotRecord snapshot)
+    {
+        if (snapshot.Json is not { } json)
+        {
+            return Encode(snapshot.State);
+        }
+
+        int[] counts =
+        [
+            snapshot.State.Containers.Count, snapshot.State.Namespaces.Count, snapshot.State.Networks.Count,
+            snapshot.State.NetworkNamespaces.Count, snapshot.State.Topology.Nodes.Count, snapshot.State.Topology.Edges.Count,
+        ];
+        if (json.Length != counts.Length || json.Where((part, i) => part.Count != counts[i]).Any())
+        {
+            throw new ArgumentException("The JSON handed over does not match the state's records.", nameof(snapshot));
+        }
+
+        return [.. json.Select(part => part.Select(bytes => new EncodedItem(Hash(bytes), bytes)).ToArray())];
+    }
+
     private static EncodedItem[][] Encode(SnapshotState state) =>
     [
         EncodeAll(state.Containers),
@@ -618,8 +652,9 @@ internal sealed partial class SqliteSnapshotStore : ISnapshotStore, IDisposable
         }
     }
 
+    // A page cache of 32 MiB (the default is 2 MiB): a snapshot of a few hundred containers is several MiB of records.
     private void Configure(SqliteConnection connection) =>
-        connection.Execute($"PRAGMA busy_timeout = {_busyTimeoutMs}; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;");
+        connection.Execute($"PRAGMA busy_timeout = {_busyTimeoutMs}; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -32768;");
 
     /// <summary>A write failed: the status says why, the connection is dropped (the next write opens a new one).</summary>
     private SnapshotStoreUnavailableException Failed(string what, SqliteException e)
@@ -721,7 +756,7 @@ internal sealed partial class SqliteSnapshotStore : ISnapshotStore, IDisposable
     [LoggerMessage(Level = LogLevel.Information, Message = "Snapshot storage in {Path} works again")]
     private partial void LogRecovered(string path);
 
-    private readonly record struct EncodedItem(UInt128 Hash, byte[] Json);
+    internal readonly record struct EncodedItem(UInt128 Hash, byte[] Json);
 
     /// <summary>A row of <c>snapshots</c> as Dapper maps it (settable properties, SQLite's own types).</summary>
     private sealed class SnapshotRow

@@ -15,7 +15,7 @@ public sealed class LivePublisherTests
 {
     private static long s_clock;
 
-    private static HostState State(params DockerContainer[] containers)
+    internal static HostState State(params DockerContainer[] containers)
     {
         var processes = containers.Where(c => c.Pid is not null)
             .Select(c => HostStateBuilderTests.Proc(c.Pid!.Value, 1, HostStateBuilderTests.Own(4026532200UL + (ulong)c.Pid!.Value)))
