@@ -146,10 +146,19 @@ namespace Dashboard.Server.Live
 
         private async Task<HostState> CollectAsync(long startedAt, bool forceDescriptors, CancellationToken cancellationToken)
         {
-            // Docker first, then /proc: every container the engine calls running then has its init in the scan.
+            // The engine and /proc side by side: the Docker part mostly waits for the engine's answers.
+            var scanStarted = Stopwatch.GetTimestamp();
+            var scanning = Task.Run(() => proc.Scan(forceDescriptors), cancellationToken);
             var dockerState = await docker.RefreshAsync(cancellationToken);
             var dockerDone = Stopwatch.GetTimestamp();
-            var scan = await Task.Run(() => proc.Scan(forceDescriptors), cancellationToken);
+            var scan = await scanning;
+            if (MissingInits(dockerState, scan))
+            {
+                // A container started while the scan ran: scan again (a rescan reads little) rather than show a running
+                // container without its namespaces until the next refresh.
+                scan = await Task.Run(() => proc.Scan(forceDescriptors: false), cancellationToken);
+            }
+
             var scanDone = Stopwatch.GetTimestamp();
             // After the scan: it is what knows every network namespace and a way into each.
             var net = await Task.Run(() => network.Collect(scan), cancellationToken);
@@ -159,13 +168,26 @@ namespace Dashboard.Server.Live
             var state = HostStateBuilder.Build(scan, dockerState, options.Value.DockerEndpoint, startedAt, net, generations, snapshots?.Status);
             LogRefreshed(
                 Stopwatch.GetElapsedTime(startedAt, dockerDone).TotalMilliseconds,
-                Stopwatch.GetElapsedTime(dockerDone, scanDone).TotalMilliseconds,
+                Stopwatch.GetElapsedTime(scanStarted, scanDone).TotalMilliseconds,
                 Stopwatch.GetElapsedTime(scanDone, netDone).TotalMilliseconds,
                 Stopwatch.GetElapsedTime(netDone).TotalMilliseconds);
             return state;
         }
 
-        [LoggerMessage(Level = LogLevel.Debug, Message = "Refreshed: docker {DockerMs:0.0} ms, /proc {ScanMs:0.0} ms, netlink {NetMs:0.0} ms, build {BuildMs:0.0} ms")]
+        /// <summary>Whether the engine names a running container whose init process the scan did not see.</summary>
+        internal static bool MissingInits(Collection.Docker.DockerState docker, ProcScan scan)
+        {
+            var inits = docker.Containers.Where(c => c.Pid is > 0).Select(c => c.Pid!.Value).ToList();
+            if (inits.Count == 0)
+            {
+                return false;
+            }
+
+            var seen = scan.Processes.Select(p => p.Pid).ToHashSet();
+            return inits.Any(pid => !seen.Contains(pid));
+        }
+
+        [LoggerMessage(Level = LogLevel.Debug, Message = "Refreshed: docker {DockerMs:0.0} ms, /proc (beside docker) {ScanMs:0.0} ms, netlink {NetMs:0.0} ms, build {BuildMs:0.0} ms")]
         private partial void LogRefreshed(double dockerMs, double scanMs, double netMs, double buildMs);
 
         [LoggerMessage(Level = LogLevel.Error, Message = "Refreshing the host's state failed; retrying at the next interval")]
