@@ -17,7 +17,12 @@ public sealed partial class ContainerDetails : IDisposable
     private bool _notFound;
     private string? _error;
 
-    [Inject] public required IDashboardData Data { get; init; }
+    [Inject] public required IDashboardData LiveData { get; init; }
+
+    /// <summary>A snapshot to show instead of the live state, cascaded by the past view.</summary>
+    [CascadingParameter] public IDashboardData? PastData { get; set; }
+
+    private IDashboardData Data => PastData ?? LiveData;
 
     [Parameter] public required string IdOrName { get; set; }
 

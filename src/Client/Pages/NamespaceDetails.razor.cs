@@ -17,7 +17,12 @@ public sealed partial class NamespaceDetails : IDisposable
     private string? _error;
     private bool _parentIsInitial;
 
-    [Inject] public required IDashboardData Data { get; init; }
+    [Inject] public required IDashboardData LiveData { get; init; }
+
+    /// <summary>A snapshot to show instead of the live state, cascaded by the past view.</summary>
+    [CascadingParameter] public IDashboardData? PastData { get; set; }
+
+    private IDashboardData Data => PastData ?? LiveData;
 
     /// <summary>The kernel's name of the type; anything else is a page that does not exist.</summary>
     [Parameter] public required string Type { get; set; }
