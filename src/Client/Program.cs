@@ -10,6 +10,8 @@ var baseAddress = new Uri(builder.HostEnvironment.BaseAddress);
 builder.Services.AddMudServices();
 builder.Services.AddScoped(_ => new HttpClient { BaseAddress = baseAddress });
 builder.Services.AddScoped<ApiDashboardData>();
+builder.Services.AddScoped<SnapshotsClient>();
+builder.Services.AddSingleton(TimeProvider.System);
 // One hub connection for the app: scoped is per app in the browser, and the scope disposes it.
 builder.Services.AddScoped(sp => new LiveDashboard(
     new Uri(baseAddress, DashboardHubContract.Path.TrimStart('/')), sp.GetRequiredService<ILogger<LiveDashboard>>()));
