@@ -35,6 +35,12 @@ public sealed partial class ContainerDetails : IDisposable
         ? $"The namespaces of PID {pid} could not be read (permissions, or the process just exited)."
         : $"{_container?.State}, not running: no namespaces. A container has namespaces only while its processes run.";
 
+    // The commands name a PID of then: the same number may be another process now, or none.
+    private string? PastNote => Data.Snapshot is { } snapshot && _container?.Pid is { } pid
+        ? string.Create(CultureInfo.InvariantCulture,
+            $"As snapshot {snapshot.Id} recorded it: PID {pid} and the commands below are those of then; that process may be gone, or the PID another's now.")
+        : null;
+
     private string PidText => _container?.Pid?.ToString(CultureInfo.InvariantCulture) ?? "—";
 
     private string CreatedText => _container?.Created.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? "";

@@ -50,6 +50,18 @@ public sealed partial class NamespaceDetails : IDisposable
         ? ns.Hidden ? string.Join(", ", NamespaceDisplay.KeptAliveReasons(ns)) : "its processes"
         : "";
 
+    private bool IsPast => Data.Snapshot is not null;
+
+    private string ProcessesNotRecordedText => _namespace switch
+    {
+        { ProcessCount: 0 } => "Processes are not recorded in snapshots; no process was in this namespace then.",
+        { LowestPid: { } pid } ns => string.Create(CultureInfo.InvariantCulture,
+            $"Processes are not recorded in snapshots. {ns.ProcessCount} {(ns.ProcessCount == 1 ? "process was" : "processes were")} in this namespace then; the lowest PID was {pid} ({ns.Command})."),
+        { } ns => string.Create(CultureInfo.InvariantCulture,
+            $"Processes are not recorded in snapshots. {ns.ProcessCount} {(ns.ProcessCount == 1 ? "process was" : "processes were")} in this namespace then."),
+        _ => "",
+    };
+
     protected override void OnInitialized() =>
         _live = new LiveReload(Data, Affects, LoadAsync, InvokeAsync, StateHasChanged);
 
