@@ -8,11 +8,15 @@ public sealed class HistoryTests : DashboardTest
 {
     private IRenderedComponent<History> RenderLoaded(string address = "history")
     {
+        StatusReportsTheStore();
         Navigation.NavigateTo(address);
         var cut = RenderPage<History>();
         cut.WaitForState(() => cut.FindAll("[data-testid=loading]").Count == 0 && cut.FindAll("[data-testid=showing], [data-testid=storage-notice]").Count > 0);
         return cut;
     }
+
+    /// <summary>The live status reports the store as the server has it now, as it does after the next scan.</summary>
+    private void StatusReportsTheStore() => Data.Status = SampleData.Status with { Storage = Server.Storage };
 
     private static string Text(IRenderedComponent<History> cut, string testId) =>
         cut.Find($"[data-testid='{testId}']").TextContent.Trim();
@@ -153,7 +157,6 @@ public sealed class HistoryTests : DashboardTest
         Assert.Equal(1, Server.Count("POST api/snapshots"));
         Assert.Equal("manual", Text(cut, "reason-4"));
         Assert.Contains("background", cut.Find("[data-testid=snapshot-row-4]").GetAttribute("style"));
-        Assert.Equal("4 snapshots · 3.1 MiB", Text(cut, "storage-status"));
         cut.WaitForAssertion(() => Assert.Contains("Snapshot 4 taken", Snackbars!.Markup));
     }
 
@@ -244,7 +247,6 @@ public sealed class HistoryTests : DashboardTest
     public void Reloads_when_the_live_status_reports_a_new_snapshot_and_not_otherwise()
     {
         Server.Snapshots.AddRange(SampleSnapshots.Timeline(2));
-        Data.Status = SampleData.Status with { Storage = Server.Storage };
         var cut = RenderLoaded();
         var lists = Server.Count("GET api/snapshots?");
 
@@ -254,11 +256,12 @@ public sealed class HistoryTests : DashboardTest
 
         // The server's timer took one.
         Server.Snapshots.Add(SampleSnapshots.Summary(3, SampleSnapshots.Now, SnapshotReason.Timer));
-        Data.Status = SampleData.Status with { Storage = Server.Storage };
+        StatusReportsTheStore();
         Data.Notify(new DashboardChange { Kinds = DashboardChangeKinds.Status });
 
         cut.WaitForAssertion(() => Assert.Equal([3, 2, 1], RowIds(cut)));
         Assert.Equal(lists + 1, Server.Count("GET api/snapshots?"));
+        Assert.Equal("3 snapshots · 3.1 MiB", Text(cut, "storage-status"));
     }
 
     [Fact]

@@ -149,6 +149,21 @@ public sealed class PastTests : DashboardTest
     }
 
     [Fact]
+    public void Follows_a_link_to_another_section_which_sets_no_new_parameter()
+    {
+        var cut = RenderPast("history/7/containers");
+        cut.WaitForState(() => cut.FindAll("[data-testid^=container-row-]").Count > 0);
+
+        // As the router does it: the address changes, the page's parameters (the snapshot's id) do not.
+        Navigation.NavigateTo("history/7/namespaces");
+
+        cut.WaitForState(() => cut.FindAll("[data-testid^=ns-row-]").Count > 0);
+        Assert.Contains("mud-button-filled", cut.Find("[data-testid=past-namespaces]").ClassName);
+        Assert.Equal("namespaces", Href(cut, "[data-testid=back-to-live]"));
+        Assert.Equal(1, Server.Count("GET api/snapshots/7"));
+    }
+
+    [Fact]
     public void A_snapshot_that_is_gone_says_so()
     {
         Server.Details.Clear();

@@ -70,6 +70,13 @@ public static class SnapshotDisplay
         string.Create(CultureInfo.InvariantCulture,
             $"snapshot {snapshot.Id} · {Absolute(snapshot.TakenAt, zone)} ({Relative(snapshot.TakenAt, now)}) · {ReasonLabel(snapshot.Reason)}");
 
+    /// <summary>"1 container, 16 namespaces".</summary>
+    public static string Counts(SnapshotSummary snapshot) =>
+        $"{Plural(snapshot.ContainerCount, "container")}, {Plural(snapshot.NamespaceCount, "namespace")}";
+
+    public static string Plural(int count, string noun) =>
+        string.Create(CultureInfo.InvariantCulture, $"{count} {noun}{(count == 1 ? "" : "s")}");
+
     /// <summary>Bytes in binary units, one decimal above a KiB: <c>812 B</c>, <c>4.2 MiB</c>.</summary>
     public static string Bytes(long bytes)
     {

@@ -40,7 +40,7 @@ public static class StorageDisplay
 
     private static string OkLabel(StorageStatus storage)
     {
-        var label = string.Create(CultureInfo.InvariantCulture, $"{storage.SnapshotCount} snapshot{(storage.SnapshotCount == 1 ? "" : "s")}");
+        var label = SnapshotDisplay.Plural(storage.SnapshotCount, "snapshot");
         return storage.FileBytes is { } bytes ? $"{label} · {SnapshotDisplay.Bytes(bytes)}" : label;
     }
 

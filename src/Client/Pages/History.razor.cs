@@ -9,7 +9,9 @@ namespace Dashboard.Client.Pages;
 
 /// <summary>
 /// The timeline of snapshots, newest first, a page at a time: take one now, open one as the past, download or delete
-/// it, or pick two to compare. Follows new snapshots through the live status, which reports the store.
+/// it, or pick two to compare. Follows new snapshots through the live status, which reports the store (the same
+/// <c>storage</c> as <c>GET /api/status</c>; asking that endpoint waits for a fresh scan of the host, which takes
+/// seconds on a busy one).
 /// </summary>
 public sealed partial class History : IDisposable
 {
@@ -19,7 +21,7 @@ public sealed partial class History : IDisposable
     private static readonly TimeSpan s_clockTick = TimeSpan.FromSeconds(20);
 
     private readonly CancellationTokenSource _cts = new();
-    private LiveReload? _live;
+    private LiveReload? _status;
     private ITimer? _clock;
     private HistoryQuery _query = new();
     private SnapshotPage? _page;
@@ -28,7 +30,8 @@ public sealed partial class History : IDisposable
     private ApiProblemException? _listProblem;
     private SnapshotSelection _selection = SnapshotSelection.None;
     private bool _loading = true;
-    private bool _stale = true;
+    private int _loads;
+    private bool _disposed;
     private bool _taking;
     private long? _justTaken;
     private string? _error;
@@ -61,7 +64,8 @@ public sealed partial class History : IDisposable
             ? new StorageNotice(Severity.Error, $"Snapshot storage is unavailable: {ApiErrors.Reason(problem)}")
             : _statusKnown ? StorageDisplay.Notice(_storage) : null;
 
-    private bool CanTake => !_taking && _statusKnown && StorageDisplay.CanTake(_storage);
+    // Before the status is known, the server is the judge: it answers 503 when the store cannot be used.
+    private bool CanTake => !_taking && (!_statusKnown || StorageDisplay.CanTake(_storage));
 
     private string TakeLabel => _taking ? "Taking…" : "Take snapshot now";
 
@@ -71,89 +75,91 @@ public sealed partial class History : IDisposable
 
     protected override void OnInitialized()
     {
-        _live = new LiveReload(LiveData, c => c.Has(DashboardChangeKinds.Status), RefreshAsync, InvokeAsync, StateHasChanged);
+        _status = new LiveReload(LiveData, c => c.Has(DashboardChangeKinds.Status), LoadStatusAsync, InvokeAsync, StateHasChanged);
         _clock = Time.CreateTimer(_ => _ = InvokeAsync(StateHasChanged), null, s_clockTick, s_clockTick);
+        // The status may come from the REST API, which waits for a fresh scan: the list must not wait for it.
+        _ = RenderWhenDoneAsync(_status.LoadAsync());
     }
 
     protected override Task OnParametersSetAsync()
     {
         _query = HistoryQuery.Parse(FromParameter, ToParameter, PageParameter);
-        _stale = true;
-        return _live!.LoadAsync();
+        return LoadAsync();
     }
 
-    private Task ReloadAsync()
+    private async Task ReloadAsync()
     {
-        _stale = true;
-        return _live!.LoadAsync();
-    }
-
-    /// <summary>
-    /// Loads when asked to, or when the live status says the store changed (a snapshot taken or removed, by the
-    /// server's schedule or by someone else); a status change that leaves the store as it was costs no request.
-    /// </summary>
-    private async Task RefreshAsync()
-    {
-        if (!_stale)
-        {
-            try
-            {
-                var live = await LiveData.GetStatusAsync(_cts.Token);
-                if (StorageDisplay.Marker(live.Storage) == StorageDisplay.Marker(_storage))
-                {
-                    return;
-                }
-            }
-            catch (Exception ex) when (ApiErrors.IsLoadFailure(ex, _cts.Token))
-            {
-                return; // the app bar says that the server is away; the list stays as it was
-            }
-        }
-
-        _stale = false;
+        _ = RenderWhenDoneAsync(_status!.LoadAsync());
         await LoadAsync();
     }
 
-    private async Task LoadAsync()
+    private async Task RenderWhenDoneAsync(Task load)
     {
-        _loading = _page is null && _listProblem is null && _error is null;
-        var status = LoadStatusAsync();
+        await load;
+        if (!_disposed)
+        {
+            StateHasChanged();
+        }
+    }
+
+    /// <summary>
+    /// Reads the store's status from the live status (pushed by the hub after every scan; the REST API's until the
+    /// hub has answered), and loads the list again when the store changed: a snapshot taken or removed, by the
+    /// server's schedule or by someone else. A status change that leaves the store as it was costs no request.
+    /// </summary>
+    private async Task LoadStatusAsync()
+    {
         try
         {
-            _page = await Snapshots.ListAsync(_query.From, _query.To, HistoryQuery.PageSize, _query.Offset, _cts.Token);
-            (_listProblem, _error) = (null, null);
+            var storage = (await LiveData.GetStatusAsync(_cts.Token)).Storage;
+            var changed = _statusKnown && StorageDisplay.Marker(storage) != StorageDisplay.Marker(_storage);
+            (_storage, _statusKnown, _statusError) = (storage, true, null);
+            if (changed)
+            {
+                await LoadAsync();
+            }
         }
-        catch (ApiProblemException problem) when (problem.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable)
+        catch (Exception ex) when (ApiErrors.IsLoadFailure(ex, _cts.Token))
+        {
+            _statusError = ApiErrors.Describe("the status of the snapshot store", ex);
+        }
+    }
+
+    /// <summary>Loads the page of the timeline; of loads that overlap (a page change during a reload), the last one asked for wins.</summary>
+    private async Task LoadAsync()
+    {
+        var load = ++_loads;
+        _loading = _page is null && _listProblem is null && _error is null;
+        try
+        {
+            var page = await Snapshots.ListAsync(_query.From, _query.To, HistoryQuery.PageSize, _query.Offset, _cts.Token);
+            if (load != _loads)
+            {
+                return;
+            }
+
+            (_page, _listProblem, _error) = (page, null, null);
+        }
+        catch (ApiProblemException problem) when (problem.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable && load == _loads)
         {
             (_page, _listProblem, _error) = (null, problem, null);
         }
-        catch (Exception ex) when (ApiErrors.IsLoadFailure(ex, _cts.Token))
+        catch (Exception ex) when (ApiErrors.IsLoadFailure(ex, _cts.Token) && load == _loads)
         {
             (_listProblem, _error) = (null, ApiErrors.Describe("the snapshots", ex));
         }
         finally
         {
-            await status;
-            _loading = false;
+            if (load == _loads)
+            {
+                _loading = false;
+            }
         }
 
         // A page emptied by deletions, or a stale link: show the last page there is.
-        if (_page is { Items.Count: 0, Total: > 0 } && _query.Page > 1)
+        if (load == _loads && _page is { Items.Count: 0, Total: > 0 } && _query.Page > 1)
         {
             GoToPage(HistoryQuery.PageCount(_page.Total));
-        }
-    }
-
-    private async Task LoadStatusAsync()
-    {
-        try
-        {
-            _storage = (await Snapshots.GetStatusAsync(_cts.Token)).Storage;
-            (_statusKnown, _statusError) = (true, null);
-        }
-        catch (Exception ex) when (ApiErrors.IsLoadFailure(ex, _cts.Token))
-        {
-            _statusError = ApiErrors.Describe("the status of the snapshot store", ex);
         }
     }
 
@@ -164,8 +170,7 @@ public sealed partial class History : IDisposable
         {
             var taken = await Snapshots.TakeAsync(_cts.Token);
             _justTaken = taken.Id;
-            Snackbar.Add(string.Create(CultureInfo.InvariantCulture,
-                $"Snapshot {taken.Id} taken: {taken.ContainerCount} containers, {taken.NamespaceCount} namespaces."), Severity.Success);
+            Snackbar.Add(string.Create(CultureInfo.InvariantCulture, $"Snapshot {taken.Id} taken: {SnapshotDisplay.Counts(taken)}."), Severity.Success);
         }
         catch (Exception ex) when (ApiErrors.IsLoadFailure(ex, _cts.Token))
         {
@@ -248,8 +253,9 @@ public sealed partial class History : IDisposable
 
     public void Dispose()
     {
+        _disposed = true;
         _clock?.Dispose();
-        _live?.Dispose();
+        _status?.Dispose();
         _cts.Cancel();
         _cts.Dispose();
     }

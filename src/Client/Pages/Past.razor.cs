@@ -17,7 +17,6 @@ public sealed partial class Past : IDisposable
     private readonly CancellationTokenSource _cts = new();
     private SnapshotDashboardData? _data;
     private long? _loadedId;
-    private PastSection _section;
     private bool _loading = true;
     private string? _error;
     private Severity _errorSeverity = Severity.Error;
@@ -36,15 +35,19 @@ public sealed partial class Past : IDisposable
 
     private const string BannerStyle = "border-color: var(--mud-palette-warning); background: var(--mud-palette-warning-hover)";
 
+    // From the address, not the parameters: going from one section to another changes no parameter (the snapshot's id
+    // stays, the others stay null), so Blazor does not set them again; the address change renders the new section.
+    private PastSection Section => PastAddress.Section(Navigation.ToBaseRelativePath(Navigation.Uri));
+
     private string Banner => _data is { } d ? SnapshotDisplay.Describe(d.Snapshot, Time.LocalTimeZone, Time.GetUtcNow()) : "";
 
-    private string BannerNote => _section is PastSection.Namespace
+    private string BannerNote => Section is PastSection.Namespace
         ? "The host as this snapshot recorded it; nothing here changes. Processes and id maps are not recorded."
         : "The host as this snapshot recorded it; nothing here changes. Processes are not recorded.";
 
     private string LiveHref => PastAddress.Live(Navigation.ToBaseRelativePath(Navigation.Uri));
 
-    private System.Type PageType => _section switch
+    private System.Type PageType => Section switch
     {
         PastSection.Container => typeof(ContainerDetails),
         PastSection.Namespaces => typeof(Namespaces),
@@ -53,7 +56,7 @@ public sealed partial class Past : IDisposable
         _ => typeof(Containers),
     };
 
-    private Dictionary<string, object?>? PageParameters => _section switch
+    private Dictionary<string, object?>? PageParameters => Section switch
     {
         PastSection.Container => new() { [nameof(ContainerDetails.IdOrName)] = IdOrName },
         PastSection.Namespace => new() { [nameof(NamespaceDetails.Type)] = Type, [nameof(NamespaceDetails.Inode)] = Inode },
@@ -64,7 +67,6 @@ public sealed partial class Past : IDisposable
 
     protected override async Task OnParametersSetAsync()
     {
-        _section = PastAddress.Section(Navigation.ToBaseRelativePath(Navigation.Uri));
         if (_loadedId == SnapshotId)
         {
             return;
@@ -93,10 +95,10 @@ public sealed partial class Past : IDisposable
         }
     }
 
-    // The query string changes without new parameters (the Namespaces filter writes it); the way back follows it.
+    // A new section, or the query string the Namespaces filter writes, comes without new parameters.
     private void OnLocationChanged(object? sender, LocationChangedEventArgs e) => _ = InvokeAsync(StateHasChanged);
 
-    private Variant VariantFor(params PastSection[] sections) => sections.Contains(_section) ? Variant.Filled : Variant.Outlined;
+    private Variant VariantFor(params PastSection[] sections) => sections.Contains(Section) ? Variant.Filled : Variant.Outlined;
 
     public void Dispose()
     {

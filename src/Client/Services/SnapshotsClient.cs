@@ -8,15 +8,12 @@ using Dashboard.Shared.Contracts;
 namespace Dashboard.Client.Services;
 
 /// <summary>
-/// The snapshot endpoints of the REST API, and the status that reports the store. Answers that are not a success
+/// The snapshot endpoints of the REST API. Answers that are not a success
 /// throw <see cref="ApiProblemException"/> with the server's own words (404 for a snapshot that is gone, 503 when the
 /// store cannot be used).
 /// </summary>
 public sealed class SnapshotsClient(HttpClient http)
 {
-    public async Task<StatusInfo> GetStatusAsync(CancellationToken cancellationToken = default) =>
-        await ReadAsync<StatusInfo>(await http.GetAsync("api/status", cancellationToken), cancellationToken);
-
     /// <summary>One page of snapshots taken in [<paramref name="from"/>, <paramref name="to"/>], newest first.</summary>
     public async Task<SnapshotPage> ListAsync(DateTimeOffset? from, DateTimeOffset? to, int limit, int offset, CancellationToken cancellationToken = default)
     {

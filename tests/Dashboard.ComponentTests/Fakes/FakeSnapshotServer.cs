@@ -6,7 +6,7 @@ using System.Text.RegularExpressions;
 namespace Dashboard.ComponentTests.Fakes;
 
 /// <summary>
-/// The server's snapshot endpoints and <c>GET /api/status</c> in memory, behind an <see cref="HttpMessageHandler"/>, so
+/// The server's snapshot endpoints in memory, behind an <see cref="HttpMessageHandler"/>, so
 /// that the pages' real <see cref="SnapshotsClient"/> builds the real requests. Answers as SnapshotsApi does: newest
 /// first, limit and offset, the time range, 201 / 204 / 404, and 503 problem answers while <see cref="Unavailable"/>.
 /// </summary>
@@ -34,6 +34,7 @@ public sealed partial class FakeSnapshotServer : HttpMessageHandler
 
     public DateTimeOffset Now { get; set; } = SampleSnapshots.Now;
 
+    /// <summary>The store as the server's status reports it (the live status carries the same).</summary>
     public StorageStatus Storage => new()
     {
         State = Unavailable is not null ? StorageState.Unavailable : Failing is not null ? StorageState.Failing : StorageState.Ok,
@@ -74,11 +75,6 @@ public sealed partial class FakeSnapshotServer : HttpMessageHandler
 
     private HttpResponseMessage Answer(HttpMethod method, string path, Dictionary<string, string> query)
     {
-        if (method == HttpMethod.Get && path == "api/status")
-        {
-            return Json(HttpStatusCode.OK, SampleData.Status with { Storage = Storage });
-        }
-
         if (!path.StartsWith("api/snapshots", StringComparison.Ordinal))
         {
             return Problem(HttpStatusCode.NotFound, "Not found", $"No endpoint {path}.");

@@ -48,6 +48,13 @@ public sealed class SnapshotDisplayTests
         Assert.NotEmpty(SnapshotDisplay.ReasonTooltip(reason));
     }
 
+    [Fact]
+    public void Counts_in_words()
+    {
+        Assert.Equal("1 container, 16 namespaces", SnapshotDisplay.Counts(Fakes.SampleSnapshots.Summary(2, Now, containers: 1, namespaces: 16)));
+        Assert.Equal("0 containers, 1 namespace", SnapshotDisplay.Counts(Fakes.SampleSnapshots.Summary(2, Now, containers: 0, namespaces: 1)));
+    }
+
     [Theory]
     [InlineData(0, "0 B")]
     [InlineData(812, "812 B")]
