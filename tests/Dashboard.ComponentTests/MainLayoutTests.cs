@@ -9,12 +9,12 @@ public sealed class MainLayoutTests : DashboardTest
         Context.Render<MainLayout>(p => p.Add(x => x.Body, (RenderFragment)(b => b.AddMarkupContent(0, "<p id=\"body\">page</p>"))));
 
     [Fact]
-    public void Navigates_to_containers_namespaces_and_topology_and_renders_the_page()
+    public void Navigates_to_containers_namespaces_topology_and_history_and_renders_the_page()
     {
         var cut = RenderLayout();
 
         var links = cut.FindAll(".mud-navmenu a").Select(a => (a.TextContent.Trim(), a.GetAttribute("href"))).ToList();
-        Assert.Equal([("Containers", "containers"), ("Namespaces", "namespaces"), ("Topology", "topology")], links);
+        Assert.Equal([("Containers", "containers"), ("Namespaces", "namespaces"), ("Topology", "topology"), ("History", "history")], links);
         Assert.Equal("page", cut.Find("#body").TextContent);
     }
 

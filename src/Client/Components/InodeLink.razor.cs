@@ -1,4 +1,5 @@
 using Dashboard.Client.Model;
+using Dashboard.Client.Services;
 using Dashboard.Shared.Contracts;
 using Microsoft.AspNetCore.Components;
 
@@ -11,5 +12,8 @@ public sealed partial class InodeLink
     [Parameter, EditorRequired] public required ulong Inode { get; set; }
     [Parameter] public string? TestId { get; set; }
 
-    private string Href => DashboardLinks.Namespace(Type, Inode);
+    /// <summary>Inside a past view, the snapshot's source, whose namespace pages the link opens.</summary>
+    [CascadingParameter] public IDashboardData? PastData { get; set; }
+
+    private string Href => (PastData?.Links ?? DashboardLinks.Live).Namespace(Type, Inode);
 }

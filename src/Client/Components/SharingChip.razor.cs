@@ -1,4 +1,5 @@
 using Dashboard.Client.Model;
+using Dashboard.Client.Services;
 using Dashboard.Shared.Contracts;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
@@ -14,9 +15,12 @@ public sealed partial class SharingChip
     [Parameter] public IReadOnlyList<ContainerRef> SharedWith { get; set; } = [];
     [Parameter] public string? TestId { get; set; }
 
+    /// <summary>Inside a past view, the snapshot's source, whose namespace pages the chip opens.</summary>
+    [CascadingParameter] public IDashboardData? PastData { get; set; }
+
     private string Label => SharingDisplay.Label(Sharing, SharedWith);
     private Color ChipColor => SharingDisplay.ChipColor(Sharing);
     private Variant ChipVariant => SharingDisplay.ChipVariant(Sharing);
     private string TooltipText => SharingDisplay.Tooltip(Inode, Sharing, SharedWith);
-    private string NamespaceHref => DashboardLinks.Namespace(Type, Inode);
+    private string NamespaceHref => (PastData?.Links ?? DashboardLinks.Live).Namespace(Type, Inode);
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Dashboard.Client.Services;
 
 namespace Dashboard.Client.Model;
 
@@ -13,10 +14,15 @@ public static class ApiErrors
         _ => false,
     };
 
-    public static string Describe(string what, Exception exception) => exception switch
+    public static string Describe(string what, Exception exception) => $"Could not load {what}: {Reason(exception)}";
+
+    /// <summary>Why a call failed, in the server's own words where it gave some (a problem answer's detail).</summary>
+    public static string Reason(Exception exception) => exception switch
     {
-        HttpRequestException { StatusCode: { } status } => $"Could not load {what}: the server answered {(int)status} {status}.",
-        OperationCanceledException => $"Could not load {what}: the server did not answer in time.",
-        _ => $"Could not load {what}: {exception.Message}",
+        ApiProblemException { Detail: { } detail } => detail,
+        ApiProblemException { Title: { } title, StatusCode: { } status } => $"{title} ({(int)status}).",
+        HttpRequestException { StatusCode: { } status } => $"the server answered {(int)status} {status}.",
+        OperationCanceledException => "the server did not answer in time.",
+        _ => exception.Message,
     };
 }

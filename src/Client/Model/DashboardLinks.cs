@@ -3,17 +3,36 @@ using Dashboard.Shared.Contracts;
 
 namespace Dashboard.Client.Model;
 
-/// <summary>Addresses of the pages, relative to the base href.</summary>
-public static class DashboardLinks
+/// <summary>
+/// Addresses of the pages, relative to the base href: those of the live state, or those of one snapshot under
+/// <c>history/{id}/</c>, so that a link followed inside a past view stays in that past.
+/// </summary>
+public sealed class DashboardLinks
 {
-    public const string Containers = "containers";
+    /// <summary>The timeline of snapshots.</summary>
+    public const string History = "history";
 
-    public static string Container(string idOrName) => $"containers/{Uri.EscapeDataString(idOrName)}";
+    private DashboardLinks(string prefix) => Prefix = prefix;
 
-    public static string Namespace(NamespaceType type, ulong inode) =>
-        string.Create(CultureInfo.InvariantCulture, $"namespaces/{type.ToKernelName()}/{inode}");
+    /// <summary>The live pages.</summary>
+    public static DashboardLinks Live { get; } = new("");
 
-    public static string Namespaces(NamespaceType? type = null, string? query = null)
+    /// <summary>The pages of one snapshot.</summary>
+    public static DashboardLinks Snapshot(long id) => new(string.Create(CultureInfo.InvariantCulture, $"history/{id}/"));
+
+    /// <summary>What comes before every address: empty for the live pages, <c>history/{id}/</c> for a snapshot's.</summary>
+    public string Prefix { get; }
+
+    public string Containers => Prefix + "containers";
+
+    public string Topology => Prefix + "topology";
+
+    public string Container(string idOrName) => $"{Prefix}containers/{Uri.EscapeDataString(idOrName)}";
+
+    public string Namespace(NamespaceType type, ulong inode) =>
+        string.Create(CultureInfo.InvariantCulture, $"{Prefix}namespaces/{type.ToKernelName()}/{inode}");
+
+    public string Namespaces(NamespaceType? type = null, string? query = null)
     {
         var parts = new List<string>();
         if (type is { } t)
@@ -26,6 +45,15 @@ public static class DashboardLinks
             parts.Add("q=" + Uri.EscapeDataString(query.Trim()));
         }
 
-        return parts.Count == 0 ? "namespaces" : "namespaces?" + string.Join("&", parts);
+        return parts.Count == 0 ? Prefix + "namespaces" : Prefix + "namespaces?" + string.Join("&", parts);
     }
+
+    /// <summary>The snapshot as JSON, as the REST API serves it (a download link).</summary>
+    public static string SnapshotJson(long id) => string.Create(CultureInfo.InvariantCulture, $"api/snapshots/{id}");
+
+    /// <summary>The name a downloaded snapshot is saved under.</summary>
+    public static string SnapshotFileName(long id) => string.Create(CultureInfo.InvariantCulture, $"snapshot-{id}.json");
+
+    /// <summary>What changed from snapshot <paramref name="from"/> to snapshot <paramref name="to"/>.</summary>
+    public static string Diff(long from, long to) => string.Create(CultureInfo.InvariantCulture, $"history/{from}/diff/{to}");
 }

@@ -17,7 +17,12 @@ public sealed partial class ContainerDetails : IDisposable
     private bool _notFound;
     private string? _error;
 
-    [Inject] public required IDashboardData Data { get; init; }
+    [Inject] public required IDashboardData LiveData { get; init; }
+
+    /// <summary>A snapshot to show instead of the live state, cascaded by the past view.</summary>
+    [CascadingParameter] public IDashboardData? PastData { get; set; }
+
+    private IDashboardData Data => PastData ?? LiveData;
 
     [Parameter] public required string IdOrName { get; set; }
 
@@ -29,6 +34,12 @@ public sealed partial class ContainerDetails : IDisposable
     private string NoNamespacesText => _container?.Pid is { } pid
         ? $"The namespaces of PID {pid} could not be read (permissions, or the process just exited)."
         : $"{_container?.State}, not running: no namespaces. A container has namespaces only while its processes run.";
+
+    // The commands name a PID of then: the same number may be another process now, or none.
+    private string? PastNote => Data.Snapshot is { } snapshot && _container?.Pid is { } pid
+        ? string.Create(CultureInfo.InvariantCulture,
+            $"As snapshot {snapshot.Id} recorded it: PID {pid} and the commands below are those of then; that process may be gone, or the PID another's now.")
+        : null;
 
     private string PidText => _container?.Pid?.ToString(CultureInfo.InvariantCulture) ?? "—";
 

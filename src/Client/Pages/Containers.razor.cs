@@ -16,7 +16,12 @@ public sealed partial class Containers : IDisposable
     private string? _query;
     private bool _runningOnly;
 
-    [Inject] public required IDashboardData Data { get; init; }
+    [Inject] public required IDashboardData LiveData { get; init; }
+
+    /// <summary>A snapshot to show instead of the live state, cascaded by the past view.</summary>
+    [CascadingParameter] public IDashboardData? PastData { get; set; }
+
+    private IDashboardData Data => PastData ?? LiveData;
 
     private IReadOnlyList<ContainerInfo> Visible => ContainerFilter.Apply(_containers ?? [], _query, _runningOnly);
 

@@ -17,7 +17,12 @@ public sealed partial class NamespaceDetails : IDisposable
     private string? _error;
     private bool _parentIsInitial;
 
-    [Inject] public required IDashboardData Data { get; init; }
+    [Inject] public required IDashboardData LiveData { get; init; }
+
+    /// <summary>A snapshot to show instead of the live state, cascaded by the past view.</summary>
+    [CascadingParameter] public IDashboardData? PastData { get; set; }
+
+    private IDashboardData Data => PastData ?? LiveData;
 
     /// <summary>The kernel's name of the type; anything else is a page that does not exist.</summary>
     [Parameter] public required string Type { get; set; }
@@ -44,6 +49,18 @@ public sealed partial class NamespaceDetails : IDisposable
     private string KeptAliveText => _namespace is { } ns
         ? ns.Hidden ? string.Join(", ", NamespaceDisplay.KeptAliveReasons(ns)) : "its processes"
         : "";
+
+    private bool IsPast => Data.Snapshot is not null;
+
+    private string ProcessesNotRecordedText => _namespace switch
+    {
+        { ProcessCount: 0 } => "Processes are not recorded in snapshots; no process was in this namespace then.",
+        { LowestPid: { } pid } ns => string.Create(CultureInfo.InvariantCulture,
+            $"Processes are not recorded in snapshots. {ns.ProcessCount} {(ns.ProcessCount == 1 ? "process was" : "processes were")} in this namespace then; the lowest PID was {pid} ({ns.Command})."),
+        { } ns => string.Create(CultureInfo.InvariantCulture,
+            $"Processes are not recorded in snapshots. {ns.ProcessCount} {(ns.ProcessCount == 1 ? "process was" : "processes were")} in this namespace then."),
+        _ => "",
+    };
 
     protected override void OnInitialized() =>
         _live = new LiveReload(Data, Affects, LoadAsync, InvokeAsync, StateHasChanged);

@@ -18,7 +18,12 @@ public sealed partial class Namespaces : IDisposable
     private NamespaceType? _type;
     private string? _query;
 
-    [Inject] public required IDashboardData Data { get; init; }
+    [Inject] public required IDashboardData LiveData { get; init; }
+
+    /// <summary>A snapshot to show instead of the live state, cascaded by the past view.</summary>
+    [CascadingParameter] public IDashboardData? PastData { get; set; }
+
+    private IDashboardData Data => PastData ?? LiveData;
     [Inject] public required NavigationManager Navigation { get; init; }
 
     /// <summary>Pre-filters by type, e.g. <c>?type=net</c>.</summary>

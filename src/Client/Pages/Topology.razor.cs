@@ -23,7 +23,12 @@ public sealed partial class Topology : IDisposable
     private bool _showNamespaces = true;
     private string? _selectedId;
 
-    [Inject] public required IDashboardData Data { get; init; }
+    [Inject] public required IDashboardData LiveData { get; init; }
+
+    /// <summary>A snapshot to show instead of the live state, cascaded by the past view.</summary>
+    [CascadingParameter] public IDashboardData? PastData { get; set; }
+
+    private IDashboardData Data => PastData ?? LiveData;
 
     private TopologyDrawing Drawing => TopologyLayout.Compute(_graph!, new TopologyView
     {

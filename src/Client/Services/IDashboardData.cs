@@ -1,12 +1,13 @@
 using Dashboard.Client.Live;
+using Dashboard.Client.Model;
 using Dashboard.Shared.Contracts;
 
 namespace Dashboard.Client.Services;
 
 /// <summary>
-/// The one source the pages read from: the live hub's state where it has it, the REST API for the rest. Pages
-/// load through the methods and load again when <see cref="Changed"/> says that what they show changed; past
-/// snapshots can later sit behind the same interface, so pages change their source, not their code.
+/// The one source the pages read from: the live hub's state where it has it, the REST API for the rest; or a past
+/// snapshot (<see cref="SnapshotDashboardData"/>), so that pages change their source, not their code. Pages load
+/// through the methods and load again when <see cref="Changed"/> says that what they show changed.
 /// </summary>
 public interface IDashboardData
 {
@@ -15,6 +16,12 @@ public interface IDashboardData
 
     /// <summary>How the live connection stands.</summary>
     LiveConnectionState Connection { get; }
+
+    /// <summary>The snapshot whose state this source gives; null for the live state.</summary>
+    SnapshotSummary? Snapshot { get; }
+
+    /// <summary>Where the pages of this source are, so that links between them stay with the source.</summary>
+    DashboardLinks Links { get; }
 
     Task<StatusInfo> GetStatusAsync(CancellationToken cancellationToken = default);
     Task<IReadOnlyList<ContainerInfo>> GetContainersAsync(CancellationToken cancellationToken = default);

@@ -1,4 +1,5 @@
 using Dashboard.Client.Live;
+using Dashboard.Client.Model;
 using Dashboard.Shared.Contracts;
 
 namespace Dashboard.Client.Services;
@@ -27,6 +28,10 @@ public sealed class LiveDashboardData : IDashboardData
     }
 
     public LiveConnectionState Connection => _live.State;
+
+    public SnapshotSummary? Snapshot => null;
+
+    public DashboardLinks Links => DashboardLinks.Live;
 
     private LiveStore? Store => _live.Store.HasSnapshot ? _live.Store : null;
 

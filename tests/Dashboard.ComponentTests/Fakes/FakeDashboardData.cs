@@ -12,6 +12,10 @@ public sealed class FakeDashboardData : IDashboardData
 
     public LiveConnectionState Connection { get; private set; } = LiveConnectionState.Live;
 
+    public SnapshotSummary? Snapshot => null;
+
+    public DashboardLinks Links => DashboardLinks.Live;
+
     /// <summary>How many handlers listen to <see cref="Changed"/>: pages must stop listening when they go away.</summary>
     public int ChangeListeners => Changed?.GetInvocationList().Length ?? 0;
 

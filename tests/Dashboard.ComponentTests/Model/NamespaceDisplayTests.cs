@@ -28,9 +28,9 @@ public sealed class NamespaceDisplayTests
     [Fact]
     public void Links_use_kernel_names_and_escape_the_query()
     {
-        Assert.Equal("namespaces/net/4026532286", DashboardLinks.Namespace(NamespaceType.Net, 4026532286));
-        Assert.Equal("namespaces?type=net&q=%2Frun%2Fnetns%2Fx", DashboardLinks.Namespaces(NamespaceType.Net, "/run/netns/x"));
-        Assert.Equal("namespaces", DashboardLinks.Namespaces());
-        Assert.Equal("containers/web1-debug", DashboardLinks.Container("web1-debug"));
+        Assert.Equal("namespaces/net/4026532286", DashboardLinks.Live.Namespace(NamespaceType.Net, 4026532286));
+        Assert.Equal("namespaces?type=net&q=%2Frun%2Fnetns%2Fx", DashboardLinks.Live.Namespaces(NamespaceType.Net, "/run/netns/x"));
+        Assert.Equal("namespaces", DashboardLinks.Live.Namespaces());
+        Assert.Equal("containers/web1-debug", DashboardLinks.Live.Container("web1-debug"));
     }
 }
