@@ -8,7 +8,10 @@ public sealed class DashboardOptions
     /// <summary>The proc filesystem to scan: <c>/proc</c>, or the host's (e.g. <c>/host/proc</c>) in a container.</summary>
     public string ProcRoot { get; set; } = "/proc";
 
-    /// <summary>The Docker engine: <c>unix:///path/docker.sock</c>, <c>tcp://host:port</c> or <c>http://…</c>.</summary>
+    /// <summary>
+    /// The Docker engine: <c>unix:///path/docker.sock</c>, <c>tcp://host:port</c> or <c>http://…</c>; or several separated
+    /// by <c>;</c>, tried in order at every (re)connection, the first that answers being used.
+    /// </summary>
     public string DockerEndpoint { get; set; } = "unix:///var/run/docker.sock";
 
     /// <summary>The SQLite file, relative to the working directory unless absolute.</summary>

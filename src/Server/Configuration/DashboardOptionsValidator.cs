@@ -22,10 +22,10 @@ internal sealed class DashboardOptionsValidator : IValidateOptions<DashboardOpti
             errors.Add($"Dashboard:ProcRoot '{options.ProcRoot}' does not look like a proc filesystem (no self/status, no 1/).");
         }
 
-        if (!Uri.TryCreate(options.DockerEndpoint, UriKind.Absolute, out var endpoint)
-            || endpoint.Scheme is not ("unix" or "tcp" or "http" or "https"))
+        var endpoints = Collection.Docker.DockerEndpoints.Parse(options.DockerEndpoint, out var invalid);
+        if (endpoints.Count == 0 || invalid.Count > 0)
         {
-            errors.Add($"Dashboard:DockerEndpoint '{options.DockerEndpoint}' must be an absolute URI with scheme unix, tcp, http or https, e.g. unix:///var/run/docker.sock.");
+            errors.Add($"Dashboard:DockerEndpoint '{options.DockerEndpoint}' must be an absolute URI with scheme unix, tcp, http or https, e.g. unix:///var/run/docker.sock, or several separated by ';' (tried in order).");
         }
 
         if (string.IsNullOrWhiteSpace(options.DatabasePath))

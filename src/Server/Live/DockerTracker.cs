@@ -34,6 +34,9 @@ internal sealed partial class DockerTracker(DockerCollector docker, ILogger<Dock
     /// <summary>Raised (on the event thread) whenever something changed on the engine's side: an event, a loss, a reconnect.</summary>
     public event Action? Changed;
 
+    /// <summary>The engine address in use (of those configured, the one that answered at the last connection).</summary>
+    public string Endpoint => docker.CurrentEndpoint;
+
     public DockerEngineState EngineState
     {
         get

@@ -165,7 +165,7 @@ namespace Dashboard.Server.Live
             var netDone = Stopwatch.GetTimestamp();
             // Refreshes run one at a time, so the registry sees the states in the order they were built.
             var generations = identity.Observe(scan.Namespaces.Keys.Where(k => k.Type == NamespaceType.Net).Select(k => k.Inode));
-            var state = HostStateBuilder.Build(scan, dockerState, options.Value.DockerEndpoint, startedAt, net, generations, snapshots?.Status);
+            var state = HostStateBuilder.Build(scan, dockerState, docker.Endpoint, startedAt, net, generations, snapshots?.Status);
             LogRefreshed(
                 Stopwatch.GetElapsedTime(startedAt, dockerDone).TotalMilliseconds,
                 Stopwatch.GetElapsedTime(scanStarted, scanDone).TotalMilliseconds,

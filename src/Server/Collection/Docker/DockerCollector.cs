@@ -15,8 +15,9 @@ internal interface IDockerSource
 /// <summary>Reads containers and networks through Docker.DotNet; read-only, and never pins an API version.</summary>
 internal sealed partial class DockerCollector : IDockerSource, IDisposable
 {
-    private readonly DockerClient _client;
+    private readonly (Uri Endpoint, DockerClient Client)[] _clients;
     private readonly TimeSpan _timeout;
+    private volatile int _current;
     private readonly ILogger<DockerCollector> _logger;
     private bool _lastAvailable = true;
 
@@ -24,10 +25,14 @@ internal sealed partial class DockerCollector : IDockerSource, IDisposable
     {
         _logger = logger;
         _timeout = options.Value.DockerTimeout;
-        _client = new DockerClientBuilder()
-            .WithEndpoint(new Uri(options.Value.DockerEndpoint))
-            .Build();
+        _clients = [.. DockerEndpoints.Parse(options.Value.DockerEndpoint, out _)
+            .Select(uri => (uri, new DockerClientBuilder().WithEndpoint(uri).Build()))];
     }
+
+    /// <summary>The address in use: the one that answered last when several are configured.</summary>
+    public string CurrentEndpoint => _clients[_current].Endpoint.OriginalString;
+
+    private DockerClient Client => _clients[_current].Client;
 
     public async Task<DockerState> CollectAsync(CancellationToken cancellationToken)
     {
@@ -36,10 +41,10 @@ internal sealed partial class DockerCollector : IDockerSource, IDisposable
         var ct = timeout.Token;
         try
         {
-            var version = await _client.System.GetVersionAsync(ct);
-            var listed = await _client.Containers.ListContainersAsync(new ContainersListParameters { All = true }, ct);
+            var version = await Client.System.GetVersionAsync(ct);
+            var listed = await Client.Containers.ListContainersAsync(new ContainersListParameters { All = true }, ct);
             var containers = await InspectAllAsync(listed.Select(c => c.ID), id => InspectContainerCoreAsync(id, ct));
-            var networkList = await _client.Networks.ListNetworksAsync(new NetworksListParameters(), ct);
+            var networkList = await Client.Networks.ListNetworksAsync(new NetworksListParameters(), ct);
             // The list leaves Containers empty: only an inspect names the members.
             var networks = await InspectAllAsync(networkList.Select(n => n.ID), id => InspectNetworkCoreAsync(id, ct));
 
@@ -71,12 +76,29 @@ internal sealed partial class DockerCollector : IDockerSource, IDisposable
         }
     }
 
-    /// <summary>The engine's version; throws when it does not answer within the timeout.</summary>
+    /// <summary>
+    /// The engine's version, asked of each configured address in order, the first that answers becoming the one in
+    /// use (the tracker calls this at every (re)connection); throws (the last address's error) when none answers within the timeout.
+    /// </summary>
     public async Task<(string Version, string ApiVersion)> GetVersionAsync(CancellationToken cancellationToken)
     {
-        using var timeout = WithTimeout(cancellationToken);
-        var version = await _client.System.GetVersionAsync(timeout.Token);
-        return (version.Version, version.APIVersion);
+        Exception? last = null;
+        for (var index = 0; index < _clients.Length; index++)
+        {
+            try
+            {
+                using var timeout = WithTimeout(cancellationToken);
+                var version = await _clients[index].Client.System.GetVersionAsync(timeout.Token);
+                _current = index;
+                return (version.Version, version.APIVersion);
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && _clients.Length > 1)
+            {
+                last = e;
+            }
+        }
+
+        throw last!;
     }
 
     /// <summary>
@@ -86,8 +108,8 @@ internal sealed partial class DockerCollector : IDockerSource, IDisposable
     public async Task<DockerListing> ListAsync(CancellationToken cancellationToken)
     {
         using var timeout = WithTimeout(cancellationToken);
-        var containers = await _client.Containers.ListContainersAsync(new ContainersListParameters { All = true }, timeout.Token);
-        var networks = await _client.Networks.ListNetworksAsync(new NetworksListParameters(), timeout.Token);
+        var containers = await Client.Containers.ListContainersAsync(new ContainersListParameters { All = true }, timeout.Token);
+        var networks = await Client.Networks.ListNetworksAsync(new NetworksListParameters(), timeout.Token);
         return new DockerListing(
             containers.ToDictionary(c => c.ID, Fingerprint, StringComparer.Ordinal),
             networks.Select(n => n.ID).ToList());
@@ -133,7 +155,7 @@ internal sealed partial class DockerCollector : IDockerSource, IDisposable
             m.Action ?? "",
             m.Actor?.ID ?? "",
             m.Actor?.Attributes is { } a ? new Dictionary<string, string>(a) : new Dictionary<string, string>())));
-        return _client.System.MonitorEventsAsync(parameters, progress, cancellationToken);
+        return Client.System.MonitorEventsAsync(parameters, progress, cancellationToken);
     }
 
     private CancellationTokenSource WithTimeout(CancellationToken cancellationToken)
@@ -167,7 +189,7 @@ internal sealed partial class DockerCollector : IDockerSource, IDisposable
         ContainerInspectResponse c;
         try
         {
-            c = await _client.Containers.InspectContainerAsync(id, ct);
+            c = await Client.Containers.InspectContainerAsync(id, ct);
         }
         catch (DockerContainerNotFoundException)
         {
@@ -221,7 +243,7 @@ internal sealed partial class DockerCollector : IDockerSource, IDisposable
         NetworkResponse n;
         try
         {
-            n = await _client.Networks.InspectNetworkAsync(id, ct);
+            n = await Client.Networks.InspectNetworkAsync(id, ct);
         }
         catch (DockerNetworkNotFoundException)
         {
@@ -270,7 +292,13 @@ internal sealed partial class DockerCollector : IDockerSource, IDisposable
 
     private static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
 
-    public void Dispose() => _client.Dispose();
+    public void Dispose()
+    {
+        foreach (var (_, client) in _clients)
+        {
+            client.Dispose();
+        }
+    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Docker engine unavailable: {Error}. Namespaces from /proc are still served.")]
     private partial void LogEngineUnavailable(string error);
