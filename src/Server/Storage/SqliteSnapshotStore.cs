@@ -249,32 +249,8 @@ internal sealed partial class SqliteSnapshotStore : ISnapshotStore, IDisposable
         }
     }
 
-    public async Task<bool> DeleteAsync(long id, CancellationToken cancellationToken)
-    {
-        await _writing.WaitAsync(cancellationToken);
-        try
-        {
-            var connection = Writer();
-            int removed;
-            try
-            {
-                using var transaction = connection.BeginTransaction(deferred: false);
-                removed = Remove(connection, transaction, [id]);
-                transaction.Commit();
-            }
-            catch (SqliteException e)
-            {
-                throw Failed($"deleting snapshot {id}", e);
-            }
-
-            Healthy(connection);
-            return removed > 0;
-        }
-        finally
-        {
-            _writing.Release();
-        }
-    }
+    public async Task<bool> DeleteAsync(long id, CancellationToken cancellationToken) =>
+        await InWriteTransactionAsync($"deleting snapshot {id}", (connection, transaction) => Remove(connection, transaction, [id]), cancellationToken) > 0;
 
     public async Task<int> ApplyRetentionAsync(TimeSpan? maxAge, int? maxCount, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -283,6 +259,35 @@ internal sealed partial class SqliteSnapshotStore : ISnapshotStore, IDisposable
             return 0;
         }
 
+        return await InWriteTransactionAsync("applying retention", (connection, transaction) =>
+        {
+            var expired = new HashSet<long>();
+            if (maxAge is { } age)
+            {
+                expired.UnionWith(connection.Query<long>(
+                    "SELECT id FROM snapshots WHERE taken_at < @cutoff",
+                    new { cutoff = (now - age).ToUnixTimeMilliseconds() },
+                    transaction));
+            }
+
+            if (maxCount is { } count)
+            {
+                expired.UnionWith(connection.Query<long>(
+                    "SELECT id FROM snapshots ORDER BY taken_at DESC, id DESC LIMIT -1 OFFSET @count",
+                    new { count },
+                    transaction));
+            }
+
+            return expired.Count == 0 ? 0 : Remove(connection, transaction, [.. expired]);
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in one write transaction on the writer connection (removals: it returns how many
+    /// snapshots went); a failure sets the status to failing with <paramref name="what"/> and throws.
+    /// </summary>
+    private async Task<int> InWriteTransactionAsync(string what, Func<SqliteConnection, SqliteTransaction, int> work, CancellationToken cancellationToken)
+    {
         await _writing.WaitAsync(cancellationToken);
         try
         {
@@ -291,32 +296,15 @@ internal sealed partial class SqliteSnapshotStore : ISnapshotStore, IDisposable
             try
             {
                 using var transaction = connection.BeginTransaction(deferred: false);
-                var expired = new HashSet<long>();
-                if (maxAge is { } age)
-                {
-                    expired.UnionWith(connection.Query<long>(
-                        "SELECT id FROM snapshots WHERE taken_at < @cutoff",
-                        new { cutoff = (now - age).ToUnixTimeMilliseconds() },
-                        transaction));
-                }
-
-                if (maxCount is { } count)
-                {
-                    expired.UnionWith(connection.Query<long>(
-                        "SELECT id FROM snapshots ORDER BY taken_at DESC, id DESC LIMIT -1 OFFSET @count",
-                        new { count },
-                        transaction));
-                }
-
-                removed = expired.Count == 0 ? 0 : Remove(connection, transaction, [.. expired]);
+                removed = work(connection, transaction);
                 transaction.Commit();
             }
             catch (SqliteException e)
             {
-                throw Failed("applying retention", e);
+                throw Failed(what, e);
             }
 
-            if (removed > 0)
+            if (removed > 0 || Status.State != StorageState.Ok)
             {
                 Healthy(connection);
             }
