@@ -8,7 +8,7 @@ using MudBlazor.Services;
 var builder = WebAssemblyHostBuilder.CreateDefault(args);
 var baseAddress = new Uri(builder.HostEnvironment.BaseAddress);
 builder.Services.AddMudServices();
-builder.Services.AddScoped(_ => new HttpClient { BaseAddress = baseAddress });
+builder.Services.AddScoped(_ => new HttpClient(new AntiforgeryHandler(baseAddress)) { BaseAddress = baseAddress });
 builder.Services.AddScoped<ApiDashboardData>();
 // One hub connection for the app: scoped is per app in the browser, and the scope disposes it.
 builder.Services.AddScoped(sp => new LiveDashboard(

@@ -1,4 +1,5 @@
 using Dashboard.Server.Api;
+using Dashboard.Server.Authentication;
 using Dashboard.Server.Collection.Docker;
 using Dashboard.Server.Collection.Net;
 using Dashboard.Server.Collection.Proc;
@@ -9,6 +10,8 @@ using Dashboard.Server.Live;
 using Dashboard.Server.State;
 using Dashboard.Server.Storage;
 using Dashboard.Shared.Live;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -54,6 +57,8 @@ public static class DashboardHostExtensions
         });
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
+        builder.Services.AddDashboardAuthentication();
+        builder.Services.AddHealthChecks();
 
         builder.Services.AddRazorComponents()
             .AddInteractiveWebAssemblyComponents();
@@ -68,12 +73,17 @@ public static class DashboardHostExtensions
             app.UseWebAssemblyDebugging();
         }
 
-        ListenAddressCheck.WarnWhenExposed(app);
+        app.DecideAccessAtStart();
         app.UseExceptionHandler();
-        app.UseLoopbackOnlyUnlessAllowed(app.Services.GetRequiredService<IOptions<DashboardOptions>>().Value.AllowUnauthenticatedRemote);
         app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.UseAntiforgery();
+        app.UseCookieAntiforgeryOnApi();
 
+        app.MapHealthChecks("/healthz").AllowAnonymous();
+        app.MapLoginApi();
+        app.MapAntiforgeryApi();
         app.MapOpenApi();
         app.MapStatusApi();
         app.MapContainersApi();
@@ -84,7 +94,14 @@ public static class DashboardHostExtensions
         app.MapTopologyApi();
         app.MapSnapshotsApi();
         app.MapHub<DashboardHub>(DashboardHubContract.Path);
-        app.MapStaticAssets();
+        app.MapStaticAssets().Add(endpoint =>
+        {
+            // The login page shows the icon before anyone has logged in; every other file needs the token.
+            if (endpoint is RouteEndpointBuilder { RoutePattern.RawText: { } route } && route.TrimStart('/') == "favicon.svg")
+            {
+                endpoint.Metadata.Add(new AllowAnonymousAttribute());
+            }
+        });
         app.MapRazorComponents<App>()
             .AddInteractiveWebAssemblyRenderMode()
             .AddAdditionalAssemblies(typeof(Dashboard.Client._Imports).Assembly);

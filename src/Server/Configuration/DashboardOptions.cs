@@ -15,10 +15,14 @@ public sealed class DashboardOptions
     public string DatabasePath { get; set; } = "data/dashboard.db";
 
     /// <summary>
-    /// Serve clients that are not on loopback although no access token exists yet. Only for a port that is published
-    /// on the host's loopback (as the compose file does), where the container sees the engine's gateway as the client.
+    /// The token that lets a browser log in (it then gets a cookie) and scripts call the API (<c>Authorization: Bearer</c>).
+    /// Empty: one is generated at start when the server listens beyond loopback; on loopback only it runs open.
     /// </summary>
-    public bool AllowUnauthenticatedRemote { get; set; }
+    public string? AccessToken { get; set; }
+
+    /// <summary>A file holding the access token (e.g. a Docker secret), so that it stays out of the environment.</summary>
+    public string? AccessTokenFile { get; set; }
+
 
     /// <summary>How long one call to the engine may take before the engine counts as unavailable.</summary>
     public TimeSpan DockerTimeout { get; set; } = TimeSpan.FromSeconds(5);
@@ -61,3 +65,4 @@ public sealed class RetentionOptions
     /// <summary>At most this many snapshots are kept, the newest.</summary>
     public int? MaxCount { get; set; } = 10_000;
 }
+

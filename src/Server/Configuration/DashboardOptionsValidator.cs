@@ -1,3 +1,4 @@
+using Dashboard.Server.Authentication;
 using Microsoft.Extensions.Options;
 
 namespace Dashboard.Server.Configuration;
@@ -76,6 +77,9 @@ internal sealed class DashboardOptionsValidator : IValidateOptions<DashboardOpti
         {
             errors.Add($"Dashboard:Retention:MaxCount must be at least 1, or empty for no limit; got {options.Retention.MaxCount}.");
         }
+
+        // Reads the file too, so that a missing or unreadable one stops the start instead of leaving the dashboard locked.
+        AccessTokens.ReadConfigured(options, errors);
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

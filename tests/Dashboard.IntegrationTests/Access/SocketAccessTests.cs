@@ -1,0 +1,96 @@
+using System.Net;
+using System.Net.WebSockets;
+using Dashboard.Shared.Live;
+using Dashboard.Testing;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace Dashboard.IntegrationTests.Access;
+
+/// <summary>One server with a token on a real loopback socket: real WebSockets, real SignalR clients.</summary>
+public sealed class TokenSocketFixture : IDisposable
+{
+    public SocketAccessDashboard Server { get; } = new(IPAddress.Loopback, AccessFactory.Token);
+
+    public void Dispose() => Server.Dispose();
+}
+
+public sealed class SocketAccessTests(TokenSocketFixture fixture) : IClassFixture<TokenSocketFixture>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private Uri HubUrl(string query = "") => new(fixture.Server.Address, DashboardHubContract.Path.TrimStart('/') + query);
+
+    [Fact]
+    public async Task SignalRClientWithAccessTokenInTheQueryStringSubscribes()
+    {
+        // What a browser script does: WebSockets cannot carry headers, so the token rides in the URL.
+        await using var live = await LiveSubscription.StartAsync(HubUrl($"?access_token={AccessFactory.Token}"), o =>
+        {
+            o.Transports = HttpTransportType.WebSockets;
+            o.SkipNegotiation = true;
+        });
+        Assert.True(live.Read(l => l.Namespaces.Count) >= 8);
+    }
+
+    [Fact]
+    public async Task SignalRClientWithAccessTokenProviderNegotiatesAndSubscribes()
+    {
+        await using var live = await LiveSubscription.StartAsync(HubUrl(), o => o.AccessTokenProvider = () => Task.FromResult<string?>(AccessFactory.Token));
+        Assert.NotNull(live.Read(l => l.Status));
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("wrong-token-0123456789abcdef")]
+    public async Task SignalRClientWithoutTheTokenIsRefused(string? token)
+    {
+        await using var connection = new HubConnectionBuilder()
+            .WithUrl(HubUrl(), o => o.AccessTokenProvider = () => Task.FromResult(token))
+            .Build();
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => connection.StartAsync(Ct));
+        Assert.Equal(HttpStatusCode.Unauthorized, error.StatusCode);
+
+        // Straight to the WebSocket, skipping negotiation, changes nothing.
+        var status = await WebSocketStatusAsync(HubUrl(token is null ? "" : $"?access_token={token}"), origin: null);
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+    }
+
+    [Fact]
+    public async Task WebSocketWithTheLoginCookieConnects()
+    {
+        var cookies = new CookieContainer();
+        using var http = new HttpClient(new SocketsHttpHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = fixture.Server.Address };
+        using (var login = await http.GetAsync($"/login?t={AccessFactory.Token}", Ct))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
+        }
+
+        // The browser's own connection: same origin, the cookie, no token anywhere.
+        Assert.Equal(HttpStatusCode.SwitchingProtocols, await WebSocketStatusAsync(HubUrl(), $"http://127.0.0.1:{fixture.Server.Port}", cookies));
+    }
+
+    /// <summary>The status of a raw WebSocket upgrade to <paramref name="url"/>: 101 when it connected.</summary>
+    private static async Task<HttpStatusCode> WebSocketStatusAsync(Uri url, string? origin, CookieContainer? cookies = null)
+    {
+        using var socket = new ClientWebSocket();
+        socket.Options.CollectHttpResponseDetails = true;
+        if (origin is not null)
+        {
+            socket.Options.SetRequestHeader("Origin", origin);
+        }
+
+        socket.Options.Cookies = cookies;
+        var ws = new UriBuilder(url) { Scheme = "ws" }.Uri;
+        try
+        {
+            await socket.ConnectAsync(ws, Ct);
+            await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, Ct);
+            return HttpStatusCode.SwitchingProtocols;
+        }
+        catch (WebSocketException)
+        {
+            return socket.HttpStatusCode;
+        }
+    }
+}
