@@ -7,6 +7,7 @@ using Dashboard.Server.Components;
 using Dashboard.Server.Configuration;
 using Dashboard.Shared.Contracts;
 using Dashboard.Server.Live;
+using Dashboard.Server.Security;
 using Dashboard.Server.State;
 using Dashboard.Server.Storage;
 using Dashboard.Shared.Live;
@@ -58,6 +59,7 @@ public static class DashboardHostExtensions
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
         builder.Services.AddDashboardAuthentication();
+        builder.Services.AddSingleton<AllowedHostList>();
         builder.Services.AddHealthChecks();
 
         builder.Services.AddRazorComponents()
@@ -75,6 +77,7 @@ public static class DashboardHostExtensions
 
         app.DecideAccessAtStart();
         app.UseExceptionHandler();
+        app.UseHostAndOriginChecks();
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();

@@ -23,6 +23,11 @@ public sealed class DashboardOptions
     /// <summary>A file holding the access token (e.g. a Docker secret), so that it stays out of the environment.</summary>
     public string? AccessTokenFile { get; set; }
 
+    /// <summary>
+    /// Host names the dashboard answers to besides IP addresses, <c>localhost</c> and the names it listens on, separated
+    /// by <c>;</c>: <c>dash.example.com;*.lan</c>, or <c>*</c> for any. Other <c>Host</c> headers are refused (DNS rebinding).
+    /// </summary>
+    public string? AllowedHosts { get; set; }
 
     /// <summary>How long one call to the engine may take before the engine counts as unavailable.</summary>
     public TimeSpan DockerTimeout { get; set; } = TimeSpan.FromSeconds(5);

@@ -1,4 +1,5 @@
 using Dashboard.Server.Authentication;
+using Dashboard.Server.Security;
 using Microsoft.Extensions.Options;
 
 namespace Dashboard.Server.Configuration;
@@ -80,6 +81,7 @@ internal sealed class DashboardOptionsValidator : IValidateOptions<DashboardOpti
 
         // Reads the file too, so that a missing or unreadable one stops the start instead of leaving the dashboard locked.
         AccessTokens.ReadConfigured(options, errors);
+        AllowedHostList.Parse(options.AllowedHosts, errors);
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

@@ -250,6 +250,61 @@ public sealed partial class AccessTests(AccessFactory factory) : IClassFixture<A
         Assert.Equal(HttpStatusCode.OK, cookie.StatusCode);
     }
 
+    [Theory]
+    [InlineData("/api/status")]
+    [InlineData("/hubs/dashboard/negotiate?negotiateVersion=1")]
+    [InlineData("/login")]
+    public async Task OtherOriginsAreRefusedEvenWithTheToken(string url)
+    {
+        foreach (var origin in new[] { "http://evil.example", "null", "http://localhost:1", "http://localhost.evil.example" })
+        {
+            using var request = new HttpRequestMessage(url.Contains("negotiate") || url == "/login" ? HttpMethod.Post : HttpMethod.Get, url)
+            {
+                Headers = { { "Origin", origin } },
+            };
+            var problem = await SendProblemAsync(factory.Bearer(), request, HttpStatusCode.Forbidden);
+            Assert.Contains("own pages", problem);
+        }
+    }
+
+    [Fact]
+    public async Task TheDashboardsOwnOriginIsServed()
+    {
+        // WebApplicationFactory's requests carry Host: localhost.
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/status") { Headers = { { "Origin", "http://localhost" } } };
+        using var response = await factory.Bearer().SendAsync(request, Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("evil.example")]
+    [InlineData("rebind.evil.example:80")]
+    [InlineData("localhost.evil.example")]
+    public async Task UnknownHostIs400(string host)
+    {
+        // TestServer takes the Host header from the request's URI.
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"http://{host}/api/status");
+        var problem = await SendProblemAsync(factory.Bearer(), request, HttpStatusCode.BadRequest);
+        Assert.Contains("Dashboard:AllowedHosts", problem);
+
+        using var page = new HttpRequestMessage(HttpMethod.Get, $"http://{host}/login");
+        using var refused = await factory.Anonymous().SendAsync(page, Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1:5080")]
+    [InlineData("[::1]:5080")]
+    [InlineData("192.168.1.20:8080")]
+    [InlineData("LOCALHOST")]
+    [InlineData("localhost.:5080")]
+    public async Task AddressesAndLocalhostAreKnownHosts(string host)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"http://{host}/api/status");
+        using var response = await factory.Bearer().SendAsync(request, Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
     [Fact]
     public async Task HealthzAnswersWithoutTokenAndSaysNothingElse()
     {

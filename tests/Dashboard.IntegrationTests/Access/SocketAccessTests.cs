@@ -57,6 +57,17 @@ public sealed class SocketAccessTests(TokenSocketFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task WebSocketFromAnotherOriginIsRefusedEvenWithTheToken()
+    {
+        // CORS does not cover WebSockets: without the origin check any page the user opens could read the hub.
+        var query = $"?access_token={AccessFactory.Token}";
+        Assert.Equal(HttpStatusCode.Forbidden, await WebSocketStatusAsync(HubUrl(query), "http://evil.example"));
+        Assert.Equal(HttpStatusCode.Forbidden, await WebSocketStatusAsync(HubUrl(query), $"http://localhost:{fixture.Server.Port}"));
+        Assert.Equal(HttpStatusCode.Forbidden, await WebSocketStatusAsync(HubUrl(query), "http://127.0.0.1:1"));
+        Assert.Equal(HttpStatusCode.SwitchingProtocols, await WebSocketStatusAsync(HubUrl(query), $"http://127.0.0.1:{fixture.Server.Port}"));
+    }
+
+    [Fact]
     public async Task WebSocketWithTheLoginCookieConnects()
     {
         var cookies = new CookieContainer();
@@ -68,6 +79,15 @@ public sealed class SocketAccessTests(TokenSocketFixture fixture) : IClassFixtur
 
         // The browser's own connection: same origin, the cookie, no token anywhere.
         Assert.Equal(HttpStatusCode.SwitchingProtocols, await WebSocketStatusAsync(HubUrl(), $"http://127.0.0.1:{fixture.Server.Port}", cookies));
+    }
+
+    [Fact]
+    public async Task UnknownHostOverARealSocketIs400()
+    {
+        using var http = fixture.Server.Client();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/healthz") { Headers = { Host = "rebind.evil.example" } };
+        using var response = await http.SendAsync(request, Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
 
     /// <summary>The status of a raw WebSocket upgrade to <paramref name="url"/>: 101 when it connected.</summary>

@@ -60,12 +60,14 @@ public sealed class DashboardOptionsValidatorTests
         {
             ProcRoot = "relative/proc",
             AccessToken = "short",
+            AllowedHosts = "dash.example.com;http://proxy:8080/;*.lan",
         });
 
         var failures = result.Failures!.ToList();
-        Assert.Equal(2, failures.Count);
+        Assert.Equal(3, failures.Count);
         Assert.Contains(failures, f => f.Contains("Dashboard:ProcRoot"));
         Assert.Contains(failures, f => f.StartsWith("Dashboard:AccessToken is 5 characters long; an access token needs at least 16", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.Contains("Dashboard:AllowedHosts entry 'http://proxy:8080/'"));
         Assert.DoesNotContain(failures, f => f.Contains("short"));
     }
 
@@ -85,7 +87,7 @@ public sealed class DashboardOptionsValidatorTests
 
     [Fact]
     public void ATokenOfPrintableAsciiIsValid() =>
-        Assert.True(_validator.Validate(null, new DashboardOptions { AccessToken = "Xy7-_.~!0123456789abc" }).Succeeded);
+        Assert.True(_validator.Validate(null, new DashboardOptions { AccessToken = "Xy7-_.~!0123456789abc", AllowedHosts = "dash.example.com; *.lan ,other" }).Succeeded);
 
     [Theory]
     [InlineData("unix:///var/run/docker.sock")]
