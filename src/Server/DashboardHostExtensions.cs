@@ -29,6 +29,8 @@ public static class DashboardHostExtensions
             builder.WebHost.UseUrls("http://127.0.0.1:5080");
         }
 
+        builder.WebHost.ConfigureKestrelLimits();
+
         builder.Services.AddOptions<DashboardOptions>()
             .Bind(builder.Configuration.GetSection(DashboardOptions.SectionName))
             .ValidateOnStart();
@@ -57,9 +59,14 @@ public static class DashboardHostExtensions
             o.SerializerOptions.PropertyNamingPolicy = DashboardJson.Options.PropertyNamingPolicy;
         });
         builder.Services.AddProblemDetails();
+        // A request Kestrel refuses while the app reads it (a body over the limit, a client too slow) is the client's
+        // fault: its own status (413, 408…), not a 500.
+        builder.Services.Configure<ExceptionHandlerOptions>(o =>
+            o.StatusCodeSelector = e => e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError);
         builder.Services.AddOpenApi();
         builder.Services.AddDashboardAuthentication();
         builder.Services.AddSingleton<AllowedHostList>();
+        builder.Services.AddDashboardRateLimiter();
         builder.Services.AddHealthChecks();
 
         builder.Services.AddRazorComponents()
@@ -77,14 +84,18 @@ public static class DashboardHostExtensions
 
         app.DecideAccessAtStart();
         app.UseExceptionHandler();
+        app.UseSecurityHeaders();
         app.UseHostAndOriginChecks();
+        app.UseReadOnlyUnlessDeclared();
         app.UseStatusCodePages();
+        app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
         app.UseCookieAntiforgeryOnApi();
 
-        app.MapHealthChecks("/healthz").AllowAnonymous();
+        app.MapHealthChecks("/healthz").AllowAnonymous()
+            .Add(endpoint => endpoint.Metadata.Add(new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head])));
         app.MapLoginApi();
         app.MapAntiforgeryApi();
         app.MapOpenApi();
@@ -107,7 +118,10 @@ public static class DashboardHostExtensions
         });
         app.MapRazorComponents<App>()
             .AddInteractiveWebAssemblyRenderMode()
-            .AddAdditionalAssemblies(typeof(Dashboard.Client._Imports).Assembly);
+            .AddAdditionalAssemblies(typeof(Dashboard.Client._Imports).Assembly)
+            // The pages render on the client; without this they would take POSTs too (for server-side forms), and the
+            // WebAssembly resource list any method.
+            .Finally(endpoint => endpoint.Metadata.Add(new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head])));
 
         return app;
     }

@@ -29,6 +29,9 @@ public sealed class DashboardOptions
     /// </summary>
     public string? AllowedHosts { get; set; }
 
+    /// <summary>How many requests one client may make to the API, the hub and the login page.</summary>
+    public RateLimitOptions RateLimit { get; set; } = new();
+
     /// <summary>How long one call to the engine may take before the engine counts as unavailable.</summary>
     public TimeSpan DockerTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
@@ -71,3 +74,12 @@ public sealed class RetentionOptions
     public int? MaxCount { get; set; } = 10_000;
 }
 
+/// <summary>The <c>Dashboard:RateLimit</c> section: a token bucket per client address.</summary>
+public sealed class RateLimitOptions
+{
+    /// <summary>Requests a client may make at once before it is slowed down.</summary>
+    public int Burst { get; set; } = 1000;
+
+    /// <summary>Requests per second a client gets back after a burst.</summary>
+    public int RequestsPerSecond { get; set; } = 100;
+}

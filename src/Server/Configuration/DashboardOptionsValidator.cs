@@ -83,6 +83,16 @@ internal sealed class DashboardOptionsValidator : IValidateOptions<DashboardOpti
         AccessTokens.ReadConfigured(options, errors);
         AllowedHostList.Parse(options.AllowedHosts, errors);
 
+        if (options.RateLimit.Burst is < 1 or > 1_000_000)
+        {
+            errors.Add($"Dashboard:RateLimit:Burst must be between 1 and 1000000; got {options.RateLimit.Burst}.");
+        }
+
+        if (options.RateLimit.RequestsPerSecond is < 1 or > 1_000_000)
+        {
+            errors.Add($"Dashboard:RateLimit:RequestsPerSecond must be between 1 and 1000000; got {options.RateLimit.RequestsPerSecond}.");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.RegularExpressions;
 using Dashboard.IntegrationTests.Api;
 using Dashboard.Shared.Contracts;
@@ -313,6 +315,48 @@ public sealed partial class AccessTests(AccessFactory factory) : IClassFixture<A
         Assert.Equal("Healthy", await response.Content.ReadAsStringAsync(Ct));
     }
 
+    [Fact]
+    public async Task SecurityHeadersOnThePageTheApiAndTheLoginPage()
+    {
+        var browser = await factory.LoggedInAsync();
+        using var page = await browser.GetAsync("/containers", Ct);
+        var html = await page.Content.ReadAsStringAsync(Ct);
+        var csp = AssertSecurityHeaders(page);
+
+        Assert.Contains("script-src 'self' 'wasm-unsafe-eval' 'sha256-", csp);
+        Assert.DoesNotContain("'unsafe-eval'", csp);
+        Assert.DoesNotContain("script-src 'self' 'unsafe-inline'", csp);
+        Assert.Contains("frame-ancestors 'none'", csp);
+        Assert.Contains("object-src 'none'", csp);
+        Assert.Contains("connect-src 'self' ws://localhost wss://localhost", csp);
+
+        // The page's only inline script is the import map, allowed by its hash and nothing else.
+        var inline = InlineScripts().Matches(html).Select(m => m.Groups["body"].Value).ToList();
+        var importMap = Assert.Single(inline);
+        Assert.Contains("\"imports\"", importMap);
+        Assert.Contains($"'sha256-{Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(importMap)))}'", csp);
+
+        AssertSecurityHeaders(await browser.GetAsync("/api/status", Ct));
+        AssertSecurityHeaders(await factory.Anonymous().GetAsync("/api/status", Ct));
+        AssertSecurityHeaders(await factory.Anonymous().GetAsync("/login", Ct));
+        using var api = await browser.GetAsync("/api/containers", Ct);
+        Assert.Equal("no-store", api.Headers.CacheControl?.ToString());
+    }
+
+    private static string AssertSecurityHeaders(HttpResponseMessage response)
+    {
+        using (response)
+        {
+            var csp = Assert.Single(response.Headers.GetValues("Content-Security-Policy"));
+            Assert.Equal("nosniff", Assert.Single(response.Headers.GetValues("X-Content-Type-Options")));
+            Assert.Equal("no-referrer", Assert.Single(response.Headers.GetValues("Referrer-Policy")));
+            Assert.Equal("DENY", Assert.Single(response.Headers.GetValues("X-Frame-Options")));
+            Assert.Contains("frame-ancestors 'none'", csp);
+            Assert.Contains("default-src 'self'", csp);
+            return csp;
+        }
+    }
+
     private static HttpRequestMessage Post(string url, string header, string value) =>
         new(HttpMethod.Post, url) { Headers = { { header, value } } };
 
@@ -338,4 +382,6 @@ public sealed partial class AccessTests(AccessFactory factory) : IClassFixture<A
     [GeneratedRegex("<input type=\"hidden\" name=\"(?<name>[^\"]+)\" value=\"(?<value>[^\"]*)\">")]
     private static partial Regex HiddenFields();
 
+    [GeneratedRegex("<script(?![^>]*\\bsrc=)[^>]*>(?<body>.*?)</script>", RegexOptions.Singleline)]
+    private static partial Regex InlineScripts();
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.WebSockets;
+using System.Text;
 using Dashboard.Shared.Live;
 using Dashboard.Testing;
 using Microsoft.AspNetCore.Http.Connections;
@@ -7,7 +8,7 @@ using Microsoft.AspNetCore.SignalR.Client;
 
 namespace Dashboard.IntegrationTests.Access;
 
-/// <summary>One server with a token on a real loopback socket: real WebSockets, real SignalR clients.</summary>
+/// <summary>One server with a token on a real loopback socket: real WebSockets, real SignalR clients, Kestrel's limits.</summary>
 public sealed class TokenSocketFixture : IDisposable
 {
     public SocketAccessDashboard Server { get; } = new(IPAddress.Loopback, AccessFactory.Token);
@@ -79,6 +80,30 @@ public sealed class SocketAccessTests(TokenSocketFixture fixture) : IClassFixtur
 
         // The browser's own connection: same origin, the cookie, no token anywhere.
         Assert.Equal(HttpStatusCode.SwitchingProtocols, await WebSocketStatusAsync(HubUrl(), $"http://127.0.0.1:{fixture.Server.Port}", cookies));
+    }
+
+    [Fact]
+    public async Task KestrelRefusesHugeUrlsHeadersAndBodies()
+    {
+        using var http = fixture.Server.Client();
+        using (var url = await http.GetAsync("/api/containers/" + new string('a', 20_000), Ct))
+        {
+            Assert.Equal(HttpStatusCode.RequestUriTooLong, url.StatusCode);
+        }
+
+        using (var header = new HttpRequestMessage(HttpMethod.Get, "/api/status") { Headers = { { "X-Big", new string('b', 20_000) } } })
+        using (var response = await http.SendAsync(header, Ct))
+        {
+            Assert.Equal(HttpStatusCode.RequestHeaderFieldsTooLarge, response.StatusCode);
+        }
+
+        using var body = await http.PostAsync("/login", new StringContent("token=" + new string('c', 200_000), Encoding.UTF8, "application/x-www-form-urlencoded"), Ct);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, body.StatusCode);
+
+        // And goes on serving.
+        using var bearer = fixture.Server.Client();
+        bearer.DefaultRequestHeaders.Authorization = new("Bearer", AccessFactory.Token);
+        Assert.Equal(HttpStatusCode.OK, (await bearer.GetAsync("/api/status", Ct)).StatusCode);
     }
 
     [Fact]

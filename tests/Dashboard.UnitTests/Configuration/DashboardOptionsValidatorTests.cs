@@ -61,13 +61,16 @@ public sealed class DashboardOptionsValidatorTests
             ProcRoot = "relative/proc",
             AccessToken = "short",
             AllowedHosts = "dash.example.com;http://proxy:8080/;*.lan",
+            RateLimit = new RateLimitOptions { Burst = 0, RequestsPerSecond = -1 },
         });
 
         var failures = result.Failures!.ToList();
-        Assert.Equal(3, failures.Count);
+        Assert.Equal(5, failures.Count);
         Assert.Contains(failures, f => f.Contains("Dashboard:ProcRoot"));
         Assert.Contains(failures, f => f.StartsWith("Dashboard:AccessToken is 5 characters long; an access token needs at least 16", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.Contains("Dashboard:AllowedHosts entry 'http://proxy:8080/'"));
+        Assert.Contains(failures, f => f.Contains("Dashboard:RateLimit:Burst"));
+        Assert.Contains(failures, f => f.Contains("Dashboard:RateLimit:RequestsPerSecond"));
         Assert.DoesNotContain(failures, f => f.Contains("short"));
     }
 
