@@ -102,11 +102,17 @@ internal static class DashboardAuthentication
         {
             return await context.RequestServices.GetRequiredService<IAntiforgery>().IsRequestValidAsync(context);
         }
-        catch (InvalidDataException)
+        catch (Exception e) when (IsBrokenForm(e))
         {
             return false;
         }
     }
+
+    /// <summary>
+    /// A form body that does not parse (bad encoding, a multipart body cut short). Not Kestrel's own refusals
+    /// (<see cref="BadHttpRequestException"/>, also an IOException), which keep their status (413…).
+    /// </summary>
+    public static bool IsBrokenForm(Exception e) => e is InvalidDataException || (e is IOException && e is not BadHttpRequestException);
 
     /// <summary>Pages go to the login page and come back; the API and the hub get a 401 problem, never a redirect.</summary>
     private static Task RedirectToLoginOrRefuse(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context)

@@ -50,7 +50,7 @@ internal static class LoginApi
         {
             form = context.Request.HasFormContentType ? await context.Request.ReadFormAsync(context.RequestAborted) : FormCollection.Empty;
         }
-        catch (InvalidDataException)
+        catch (Exception e) when (DashboardAuthentication.IsBrokenForm(e))
         {
             return LoginForm(context, antiforgery, "/", "The form could not be read. Enter the token again.", StatusCodes.Status400BadRequest);
         }
