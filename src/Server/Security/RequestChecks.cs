@@ -27,7 +27,7 @@ internal static class RequestChecks
 
         context.Items[HostCheckedItem] = true;
         var origin = context.Request.Headers.Origin;
-        if (!StringValues.IsNullOrEmpty(origin) && !IsAllowedOrigin(origin.ToString(), context.Request, hosts))
+        if ((!StringValues.IsNullOrEmpty(origin) && !IsAllowedOrigin(origin.ToString(), context.Request, hosts)) || IsOtherSitesSubresource(context.Request))
         {
             await TypedResults.Problem(
                 title: "Cross-origin request refused",
@@ -40,15 +40,32 @@ internal static class RequestChecks
     });
 
     /// <summary>
+    /// A request for the API or the hub that another site's page makes without an Origin header (an img or script
+    /// element, which no CORS check covers). A link followed to it from elsewhere is a navigation and still served.
+    /// </summary>
+    internal static bool IsOtherSitesSubresource(HttpRequest request) =>
+        Authentication.AccessProblems.IsApi(request)
+        && request.Headers["Sec-Fetch-Site"].ToString() is "cross-site" or "same-site"
+        && request.Headers["Sec-Fetch-Mode"] != "navigate";
+
+    /// <summary>
     /// Same host and port as the Host header, or a host of Dashboard:AllowedHosts. A Host without a port means the
     /// browser used its scheme's default port, and the origin must too; its scheme is not compared, because a TLS proxy
     /// in front makes an https page of ours call us over http.
     /// </summary>
     internal static bool IsAllowedOrigin(string origin, HttpRequest request, AllowedHostList hosts)
     {
+        if (origin == "null")
+        {
+            // Our own pages send "null" too: under Referrer-Policy: no-referrer a browser hides the origin of a form
+            // post and of a same-origin fetch that is not a GET. Sec-Fetch-Site, which no page can set, tells them apart
+            // from sandboxed frames and file: pages.
+            return request.Headers["Sec-Fetch-Site"] == "same-origin";
+        }
+
         if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.AbsolutePath != "/")
         {
-            return false; // "null" (sandboxed frames, file: pages) and anything else that is not an origin
+            return false;
         }
 
         if (hosts.IsConfigured(uri.Host))

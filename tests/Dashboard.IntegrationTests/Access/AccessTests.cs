@@ -270,6 +270,27 @@ public sealed partial class AccessTests(AccessFactory factory) : IClassFixture<A
     }
 
     [Fact]
+    public async Task OtherSitesCannotEmbedTheApiWithoutAnOriginEither()
+    {
+        // <script src> or <img src> from another site: no Origin header, but the browser says where it comes from.
+        using var embedded = new HttpRequestMessage(HttpMethod.Get, "/api/status") { Headers = { { "Sec-Fetch-Site", "cross-site" }, { "Sec-Fetch-Mode", "no-cors" } } };
+        await SendProblemAsync(factory.Bearer(), embedded, HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task OurOwnPagesOriginNullIsServed()
+    {
+        // Under Referrer-Policy: no-referrer the browser sends Origin: null for our own POSTs, and says same-origin.
+        var browser = await factory.LoggedInAsync();
+        var token = await browser.GetFromJsonAsync<AntiforgeryToken>("/api/antiforgery", Ct);
+        using var post = Post("/api/snapshots", token!.HeaderName, token.RequestToken);
+        post.Headers.Add("Origin", "null");
+        post.Headers.Add("Sec-Fetch-Site", "same-origin");
+        using var response = await browser.SendAsync(post, Ct);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+    }
+
+    [Fact]
     public async Task TheDashboardsOwnOriginIsServed()
     {
         // WebApplicationFactory's requests carry Host: localhost.

@@ -73,7 +73,7 @@ public sealed class AllowedHostListTests
     [InlineData("https://dash.example.com", "dash.example.com", true)] // a TLS proxy in front
     [InlineData("http://dash.example.com:8000", "dash.example.com", false)]
     [InlineData("http://proxy.example.com", "127.0.0.1:5080", true)] // listed in AllowedHosts
-    [InlineData("null", "127.0.0.1:5080", false)] // a sandboxed frame, a file: page
+    [InlineData("null", "127.0.0.1:5080", false)] // a sandboxed frame, a file: page (and no Sec-Fetch-Site: same-origin)
     [InlineData("file://", "127.0.0.1:5080", false)]
     [InlineData("http://127.0.0.1:5080/path", "127.0.0.1:5080", false)]
     [InlineData("ws://127.0.0.1:5080", "127.0.0.1:5080", false)]
@@ -82,6 +82,40 @@ public sealed class AllowedHostListTests
         var request = new DefaultHttpContext().Request;
         request.Host = new HostString(host);
         Assert.Equal(allowed, RequestChecks.IsAllowedOrigin(origin, request, Hosts("proxy.example.com")));
+    }
+
+    [Theory]
+    [InlineData("same-origin", true)]
+    [InlineData("same-site", false)]
+    [InlineData("cross-site", false)]
+    [InlineData(null, false)]
+    public void NullOriginIsOursOnlyWhenTheBrowserSaysSameOrigin(string? fetchSite, bool allowed)
+    {
+        // Referrer-Policy: no-referrer makes a browser send Origin: null for our own form posts and POST fetches.
+        var request = new DefaultHttpContext().Request;
+        request.Host = new HostString("127.0.0.1:5080");
+        if (fetchSite is not null)
+        {
+            request.Headers["Sec-Fetch-Site"] = fetchSite;
+        }
+
+        Assert.Equal(allowed, RequestChecks.IsAllowedOrigin("null", request, Hosts(null)));
+    }
+
+    [Theory]
+    [InlineData("/api/status", "cross-site", "no-cors", true)]
+    [InlineData("/hubs/dashboard", "same-site", "cors", true)]
+    [InlineData("/api/status", "cross-site", "navigate", false)]
+    [InlineData("/api/status", "same-origin", "cors", false)]
+    [InlineData("/api/status", "none", "navigate", false)]
+    [InlineData("/containers", "cross-site", "no-cors", false)]
+    public void OtherSitesMayNotEmbedTheApi(string path, string site, string mode, bool refused)
+    {
+        var request = new DefaultHttpContext().Request;
+        request.Path = path;
+        request.Headers["Sec-Fetch-Site"] = site;
+        request.Headers["Sec-Fetch-Mode"] = mode;
+        Assert.Equal(refused, RequestChecks.IsOtherSitesSubresource(request));
     }
 
     private sealed class FakeServer : IServer
