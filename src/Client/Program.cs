@@ -10,7 +10,7 @@ var builder = WebAssemblyHostBuilder.CreateDefault(args);
 var baseAddress = new Uri(builder.HostEnvironment.BaseAddress);
 // Messages at the bottom: at the top right they would cover the app bar's status and the pages' own buttons.
 builder.Services.AddMudServices(mud => mud.SnackbarConfiguration.PositionClass = Defaults.Classes.Position.BottomRight);
-builder.Services.AddScoped(_ => new HttpClient { BaseAddress = baseAddress });
+builder.Services.AddScoped(_ => new HttpClient(new AntiforgeryHandler(baseAddress)) { BaseAddress = baseAddress });
 builder.Services.AddScoped<ApiDashboardData>();
 builder.Services.AddScoped<SnapshotsClient>();
 builder.Services.AddSingleton(TimeProvider.System);

@@ -1,4 +1,5 @@
 using Dashboard.Server.Api;
+using Dashboard.Server.Authentication;
 using Dashboard.Server.Collection.Docker;
 using Dashboard.Server.Collection.Net;
 using Dashboard.Server.Collection.Proc;
@@ -6,9 +7,12 @@ using Dashboard.Server.Components;
 using Dashboard.Server.Configuration;
 using Dashboard.Shared.Contracts;
 using Dashboard.Server.Live;
+using Dashboard.Server.Security;
 using Dashboard.Server.State;
 using Dashboard.Server.Storage;
 using Dashboard.Shared.Live;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -24,6 +28,8 @@ public static class DashboardHostExtensions
         {
             builder.WebHost.UseUrls("http://127.0.0.1:5080");
         }
+
+        builder.WebHost.ConfigureKestrelLimits();
 
         builder.Services.AddOptions<DashboardOptions>()
             .Bind(builder.Configuration.GetSection(DashboardOptions.SectionName))
@@ -53,7 +59,15 @@ public static class DashboardHostExtensions
             o.SerializerOptions.PropertyNamingPolicy = DashboardJson.Options.PropertyNamingPolicy;
         });
         builder.Services.AddProblemDetails();
+        // A request Kestrel refuses while the app reads it (a body over the limit, a client too slow) is the client's
+        // fault: its own status (413, 408…), not a 500.
+        builder.Services.Configure<ExceptionHandlerOptions>(o =>
+            o.StatusCodeSelector = e => e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError);
         builder.Services.AddOpenApi();
+        builder.Services.AddDashboardAuthentication();
+        builder.Services.AddSingleton<AllowedHostList>();
+        builder.Services.AddDashboardRateLimiter();
+        builder.Services.AddHealthChecks();
 
         builder.Services.AddRazorComponents()
             .AddInteractiveWebAssemblyComponents();
@@ -68,12 +82,22 @@ public static class DashboardHostExtensions
             app.UseWebAssemblyDebugging();
         }
 
-        ListenAddressCheck.WarnWhenExposed(app);
+        app.DecideAccessAtStart();
         app.UseExceptionHandler();
-        app.UseLoopbackOnlyUnlessAllowed(app.Services.GetRequiredService<IOptions<DashboardOptions>>().Value.AllowUnauthenticatedRemote);
+        app.UseSecurityHeaders();
+        app.UseHostAndOriginChecks();
+        app.UseReadOnlyUnlessDeclared();
         app.UseStatusCodePages();
+        app.UseRateLimiter();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.UseAntiforgery();
+        app.UseCookieAntiforgeryOnApi();
 
+        app.MapHealthChecks("/healthz").AllowAnonymous()
+            .Add(endpoint => endpoint.Metadata.Add(new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head])));
+        app.MapLoginApi();
+        app.MapAntiforgeryApi();
         app.MapOpenApi();
         app.MapStatusApi();
         app.MapContainersApi();
@@ -84,10 +108,20 @@ public static class DashboardHostExtensions
         app.MapTopologyApi();
         app.MapSnapshotsApi();
         app.MapHub<DashboardHub>(DashboardHubContract.Path);
-        app.MapStaticAssets();
+        app.MapStaticAssets().Add(endpoint =>
+        {
+            // The login page shows the icon before anyone has logged in; every other file needs the token.
+            if (endpoint is RouteEndpointBuilder { RoutePattern.RawText: { } route } && route.TrimStart('/') == "favicon.svg")
+            {
+                endpoint.Metadata.Add(new AllowAnonymousAttribute());
+            }
+        });
         app.MapRazorComponents<App>()
             .AddInteractiveWebAssemblyRenderMode()
-            .AddAdditionalAssemblies(typeof(Dashboard.Client._Imports).Assembly);
+            .AddAdditionalAssemblies(typeof(Dashboard.Client._Imports).Assembly)
+            // The pages render on the client; without this they would take POSTs too (for server-side forms), and the
+            // WebAssembly resource list any method.
+            .Finally(endpoint => endpoint.Metadata.Add(new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head])));
 
         return app;
     }

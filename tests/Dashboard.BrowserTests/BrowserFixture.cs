@@ -4,7 +4,7 @@ using Microsoft.Playwright;
 namespace Dashboard.BrowserTests;
 
 /// <summary>One Chromium (Debian's, never a downloaded one) and one dashboard on a real port per test class.</summary>
-public sealed class BrowserFixture : IAsyncLifetime
+public class BrowserFixture : IAsyncLifetime
 {
     private IPlaywright? _playwright;
     private IBrowser? _browser;
@@ -33,6 +33,7 @@ public sealed class BrowserFixture : IAsyncLifetime
 
         _netns = await BrowserNetworkNamespace.CreateAsync();
         _dashboard = new KestrelDashboard(_netns.Listen());
+        Configure(_dashboard);
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -44,6 +45,11 @@ public sealed class BrowserFixture : IAsyncLifetime
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
             ],
         });
+    }
+
+    /// <summary>Settings for the dashboard before it starts, e.g. an access token.</summary>
+    protected virtual void Configure(KestrelDashboard dashboard)
+    {
     }
 
     /// <summary>A fresh page whose console errors are collected, so a test can assert there were none.</summary>

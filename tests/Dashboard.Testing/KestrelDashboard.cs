@@ -4,7 +4,7 @@ using System.Net.Sockets;
 namespace Dashboard.Testing;
 
 /// <summary>The dashboard on a real socket, so that a real browser can load it.</summary>
-public sealed class KestrelDashboard : DashboardFactory
+public class KestrelDashboard : DashboardFactory
 {
     private readonly Lazy<Uri> _address;
 

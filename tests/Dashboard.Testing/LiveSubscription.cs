@@ -1,6 +1,7 @@
 using Dashboard.Shared.Contracts;
 using Dashboard.Shared.Live;
 using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.Http.Connections.Client;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -56,6 +57,10 @@ public sealed class LiveSubscription : IAsyncDisposable
     /// <summary>Subscribes over a real socket.</summary>
     public static Task<LiveSubscription> StartAsync(Uri baseAddress) =>
         StartAsync(new HubConnectionBuilder().WithUrl(new Uri(baseAddress, DashboardHubContract.Path.TrimStart('/'))));
+
+    /// <summary>Subscribes to <paramref name="hubUrl"/> (which may carry <c>?access_token=</c>) with the given connection options.</summary>
+    public static Task<LiveSubscription> StartAsync(Uri hubUrl, Action<HttpConnectionOptions> configure) =>
+        StartAsync(new HubConnectionBuilder().WithUrl(hubUrl, configure));
 
     private static async Task<LiveSubscription> StartAsync(IHubConnectionBuilder builder)
     {

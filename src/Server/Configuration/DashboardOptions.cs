@@ -18,10 +18,22 @@ public sealed class DashboardOptions
     public string DatabasePath { get; set; } = "data/dashboard.db";
 
     /// <summary>
-    /// Serve clients that are not on loopback although no access token exists yet. Only for a port that is published
-    /// on the host's loopback (as the compose file does), where the container sees the engine's gateway as the client.
+    /// The token that lets a browser log in (it then gets a cookie) and scripts call the API (<c>Authorization: Bearer</c>).
+    /// Empty: one is generated at start when the server listens beyond loopback; on loopback only it runs open.
     /// </summary>
-    public bool AllowUnauthenticatedRemote { get; set; }
+    public string? AccessToken { get; set; }
+
+    /// <summary>A file holding the access token (e.g. a Docker secret), so that it stays out of the environment.</summary>
+    public string? AccessTokenFile { get; set; }
+
+    /// <summary>
+    /// Host names the dashboard answers to besides IP addresses, <c>localhost</c> and the names it listens on, separated
+    /// by <c>;</c>: <c>dash.example.com;*.lan</c>, or <c>*</c> for any. Other <c>Host</c> headers are refused (DNS rebinding).
+    /// </summary>
+    public string? AllowedHosts { get; set; }
+
+    /// <summary>How many requests one client may make to the API, the hub and the login page.</summary>
+    public RateLimitOptions RateLimit { get; set; } = new();
 
     /// <summary>How long one call to the engine may take before the engine counts as unavailable.</summary>
     public TimeSpan DockerTimeout { get; set; } = TimeSpan.FromSeconds(5);
@@ -63,4 +75,14 @@ public sealed class RetentionOptions
 
     /// <summary>At most this many snapshots are kept, the newest.</summary>
     public int? MaxCount { get; set; } = 10_000;
+}
+
+/// <summary>The <c>Dashboard:RateLimit</c> section: a token bucket per client address.</summary>
+public sealed class RateLimitOptions
+{
+    /// <summary>Requests a client may make at once before it is slowed down.</summary>
+    public int Burst { get; set; } = 1000;
+
+    /// <summary>Requests per second a client gets back after a burst.</summary>
+    public int RequestsPerSecond { get; set; } = 100;
 }

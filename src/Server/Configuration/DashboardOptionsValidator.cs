@@ -1,3 +1,5 @@
+using Dashboard.Server.Authentication;
+using Dashboard.Server.Security;
 using Microsoft.Extensions.Options;
 
 namespace Dashboard.Server.Configuration;
@@ -75,6 +77,20 @@ internal sealed class DashboardOptionsValidator : IValidateOptions<DashboardOpti
         if (options.Retention.MaxCount is < 1)
         {
             errors.Add($"Dashboard:Retention:MaxCount must be at least 1, or empty for no limit; got {options.Retention.MaxCount}.");
+        }
+
+        // Reads the file too, so that a missing or unreadable one stops the start instead of leaving the dashboard locked.
+        AccessTokens.ReadConfigured(options, errors);
+        AllowedHostList.Parse(options.AllowedHosts, errors);
+
+        if (options.RateLimit.Burst is < 1 or > 1_000_000)
+        {
+            errors.Add($"Dashboard:RateLimit:Burst must be between 1 and 1000000; got {options.RateLimit.Burst}.");
+        }
+
+        if (options.RateLimit.RequestsPerSecond is < 1 or > 1_000_000)
+        {
+            errors.Add($"Dashboard:RateLimit:RequestsPerSecond must be between 1 and 1000000; got {options.RateLimit.RequestsPerSecond}.");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

@@ -53,6 +53,45 @@ public sealed class DashboardOptionsValidatorTests
         }
     }
 
+    [Fact]
+    public void AccessProblemsAreReportedTogetherWithTheOthers()
+    {
+        var result = _validator.Validate(null, new DashboardOptions
+        {
+            ProcRoot = "relative/proc",
+            AccessToken = "short",
+            AllowedHosts = "dash.example.com;http://proxy:8080/;*.lan",
+            RateLimit = new RateLimitOptions { Burst = 0, RequestsPerSecond = -1 },
+        });
+
+        var failures = result.Failures!.ToList();
+        Assert.Equal(5, failures.Count);
+        Assert.Contains(failures, f => f.Contains("Dashboard:ProcRoot"));
+        Assert.Contains(failures, f => f.StartsWith("Dashboard:AccessToken is 5 characters long; an access token needs at least 16", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.Contains("Dashboard:AllowedHosts entry 'http://proxy:8080/'"));
+        Assert.Contains(failures, f => f.Contains("Dashboard:RateLimit:Burst"));
+        Assert.Contains(failures, f => f.Contains("Dashboard:RateLimit:RequestsPerSecond"));
+        Assert.DoesNotContain(failures, f => f.Contains("short"));
+    }
+
+    [Fact]
+    public void AccessTokenFileMissingIsAStartupError()
+    {
+        var result = _validator.Validate(null, new DashboardOptions { AccessTokenFile = "/nonexistent/dt-token" });
+        Assert.Equal("Dashboard:AccessTokenFile '/nonexistent/dt-token' does not exist.", Assert.Single(result.Failures!));
+    }
+
+    [Fact]
+    public void AccessTokenAndFileTogetherAreAmbiguous()
+    {
+        var result = _validator.Validate(null, new DashboardOptions { AccessToken = "0123456789abcdef0123", AccessTokenFile = "/run/secrets/token" });
+        Assert.Contains("both set", Assert.Single(result.Failures!));
+    }
+
+    [Fact]
+    public void ATokenOfPrintableAsciiIsValid() =>
+        Assert.True(_validator.Validate(null, new DashboardOptions { AccessToken = "Xy7-_.~!0123456789abc", AllowedHosts = "dash.example.com; *.lan ,other" }).Succeeded);
+
     [Theory]
     [InlineData("unix:///var/run/docker.sock")]
     [InlineData("unix:///proc/1/root/run/docker.sock")]
@@ -62,35 +101,30 @@ public sealed class DashboardOptionsValidatorTests
         Assert.True(_validator.Validate(null, new DashboardOptions { DockerEndpoint = endpoint }).Succeeded);
 }
 
-public sealed class ListenAddressCheckTests
+public sealed class ListenAddressesTests
 {
     [Theory]
     [InlineData("http://127.0.0.1:5080", true)]
     [InlineData("http://127.0.0.2:5080", true)]
     [InlineData("http://localhost:5080", true)]
     [InlineData("http://[::1]:5080", true)]
+    [InlineData("http://unix:/run/dashboard.sock", true)]
     [InlineData("http://0.0.0.0:8080", false)]
     [InlineData("http://[::]:8080", false)]
     [InlineData("http://+:8080", false)]
     [InlineData("http://*:8080", false)]
     [InlineData("http://192.168.1.10:8080", false)]
+    [InlineData("http://dash.lan:8080", false)]
+    [InlineData("http://<file handle>", false)]
     public void LoopbackIsToldApart(string address, bool loopback) =>
-        Assert.Equal(loopback, Dashboard.Server.Configuration.ListenAddressCheck.IsLoopback(address));
-}
+        Assert.Equal(loopback, ListenAddresses.IsLoopback(address));
 
-public sealed class LoopbackOnlyTests
-{
     [Theory]
-    [InlineData("127.0.0.1", true)]
-    [InlineData("127.8.9.10", true)]
-    [InlineData("::1", true)]
-    [InlineData("::ffff:127.0.0.1", true)]
-    [InlineData("172.17.0.1", false)]
-    [InlineData("::ffff:192.0.2.1", false)]
-    [InlineData("2001:db8::1", false)]
-    public void OnlyLoopbackIsLocal(string address, bool local) =>
-        Assert.Equal(local, Dashboard.Server.Configuration.LoopbackOnly.IsLocal(System.Net.IPAddress.Parse(address)));
-
-    [Fact]
-    public void AnInProcessHostWithoutSocketIsLocal() => Assert.True(Dashboard.Server.Configuration.LoopbackOnly.IsLocal(null));
+    [InlineData("http://dash.lan:8080", "dash.lan")]
+    [InlineData("http://localhost:5080", null)]
+    [InlineData("http://127.0.0.1:5080", null)]
+    [InlineData("http://[::]:5080", null)]
+    [InlineData("http://+:5080", null)]
+    public void ListenNamesAreHostNamesOnly(string address, string? name) =>
+        Assert.Equal(name, ListenAddresses.HostName(address));
 }
