@@ -20,7 +20,7 @@ ENV ASPNETCORE_URLS=http://0.0.0.0:8080 \
 EXPOSE 8080
 VOLUME /data
 # The server asks itself: the runtime image has no curl or wget.
-HEALTHCHECK --interval=30s --timeout=10s --start-period=20s --retries=3 \
+HEALTHCHECK --interval=15s --timeout=10s --start-period=20s --retries=3 \
     CMD ["dotnet", "/app/Dashboard.Server.dll", "healthcheck"]
 ENTRYPOINT ["dotnet", "/app/Dashboard.Server.dll"]
 

@@ -10,7 +10,8 @@ public static class Shell
         public string Out => StdOut.Trim();
     }
 
-    public static async Task<Result> RunAsync(string file, IEnumerable<string> args, TimeSpan? timeout = null, bool check = true)
+    public static async Task<Result> RunAsync(
+        string file, IEnumerable<string> args, TimeSpan? timeout = null, bool check = true, IReadOnlyDictionary<string, string>? environment = null)
     {
         var psi = new ProcessStartInfo(file)
         {
@@ -22,6 +23,11 @@ public static class Shell
         foreach (var a in args)
         {
             psi.ArgumentList.Add(a);
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            psi.Environment[key] = value;
         }
 
         using var process = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {file}");
