@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Dashboard.Client.Layout;
 using Microsoft.AspNetCore.Components;
 
@@ -24,5 +25,17 @@ public sealed class MainLayoutTests : DashboardTest
         var cut = RenderLayout();
 
         cut.WaitForAssertion(() => Assert.Equal("Docker 20.10.24", cut.Find(".mud-appbar [data-testid=status-docker]").TextContent.Trim()));
+    }
+
+    [Fact]
+    public void Log_out_leaves_the_app_for_the_servers_logout_page()
+    {
+        var cut = RenderLayout();
+        var navigation = Context.Services.GetRequiredService<Bunit.TestDoubles.BunitNavigationManager>();
+
+        cut.Find("[data-testid=logout]").Click();
+
+        Assert.EndsWith("/logout", navigation.Uri, StringComparison.Ordinal);
+        Assert.True(navigation.History.First().Options.ForceLoad);
     }
 }
