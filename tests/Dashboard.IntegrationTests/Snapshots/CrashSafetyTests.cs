@@ -32,7 +32,8 @@ public sealed class CrashSafetyTests(HostStateFixture host) : IClassFixture<Host
 
         for (var run = 0; run < Kills; run++)
         {
-            var lines = await RunAndKillAsync(temp.FilePath, statePath, run, TimeSpan.FromMilliseconds(random.Next(30, 1500)), ct);
+            // Killed a random moment after a random number of commits: while it writes, however slow the machine is today.
+            var lines = await RunAndKillAsync(temp.FilePath, statePath, run, random.Next(1, 4), TimeSpan.FromMilliseconds(random.Next(0, 400)), ct);
             var commits = 0;
             foreach (var line in lines)
             {
@@ -74,7 +75,7 @@ public sealed class CrashSafetyTests(HostStateFixture host) : IClassFixture<Host
         Assert.True(commitsAtKill.Sum() >= Kills, $"commits per run: {string.Join(", ", commitsAtKill)}");
     }
 
-    private static async Task<List<string>> RunAndKillAsync(string database, string statePath, int seed, TimeSpan after, CancellationToken ct)
+    private static async Task<List<string>> RunAndKillAsync(string database, string statePath, int seed, int commits, TimeSpan after, CancellationToken ct)
     {
         var writer = typeof(CrashSafetyTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "SnapshotWriter").Value!;
         Assert.True(File.Exists(writer), $"the snapshot writer is not built at {writer}");
@@ -87,6 +88,8 @@ public sealed class CrashSafetyTests(HostStateFixture host) : IClassFixture<Host
         using var child = Process.Start(psi)!;
         var lines = new List<string>();
         var ready = new TaskCompletionSource();
+        var committed = new TaskCompletionSource();
+        var seen = 0;
         child.OutputDataReceived += (_, e) =>
         {
             if (e.Data is null)
@@ -103,6 +106,10 @@ public sealed class CrashSafetyTests(HostStateFixture host) : IClassFixture<Host
             {
                 ready.TrySetResult();
             }
+            else if (e.Data.StartsWith("committed ", StringComparison.Ordinal) && Interlocked.Increment(ref seen) >= commits)
+            {
+                committed.TrySetResult();
+            }
         };
         var stderr = child.StandardError.ReadToEndAsync(ct);
         child.BeginOutputReadLine();
@@ -112,6 +119,14 @@ public sealed class CrashSafetyTests(HostStateFixture host) : IClassFixture<Host
             child.Kill();
             await child.WaitForExitAsync(ct);
             Assert.Fail($"the writer did not start: {await stderr}");
+        }
+
+        var wrote = await Task.WhenAny(committed.Task, child.WaitForExitAsync(ct), Task.Delay(TimeSpan.FromSeconds(60), ct));
+        if (wrote != committed.Task && !child.HasExited)
+        {
+            child.Kill();
+            await child.WaitForExitAsync(ct);
+            Assert.Fail($"the writer reported fewer than {commits} commits in 60 s");
         }
 
         await Task.Delay(after, ct);
