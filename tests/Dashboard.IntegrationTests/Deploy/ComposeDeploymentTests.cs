@@ -12,7 +12,10 @@ namespace Dashboard.IntegrationTests.Deploy;
 /// base made from Debian and this machine's .NET (no registry is reachable), and started with docker-compose from
 /// the repository's docker-compose.yml (with tests/deploy/docker-compose.ci.yml on top). From outside, its API must
 /// report the test's containers with the inodes readlink gives on the host, and its own container among them.
+/// Runs alone: the image build makes unlabelled intermediate containers, which tests comparing the whole host's
+/// containers beside it would see as strangers.
 /// </summary>
+[Collection(nameof(ComposeDeploymentTests))]
 public sealed class ComposeDeploymentTests
 {
     private const string RuntimeImage = "namespace-dashboard-runtime:local";
@@ -140,3 +143,6 @@ public sealed class ComposeDeploymentTests
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
+
+[CollectionDefinition(nameof(ComposeDeploymentTests), DisableParallelization = true)]
+public sealed class ComposeDeploymentCollection;
