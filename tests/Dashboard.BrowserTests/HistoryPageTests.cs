@@ -129,8 +129,11 @@ public sealed class HistoryPageTests(BrowserFixture fixture) : IClassFixture<Bro
             // The server reads the host afresh for it: seconds on a busy machine.
             new() { Timeout = 120_000 });
         Assert.Equal(201, response.Status);
-        using var json = JsonDocument.Parse(await response.TextAsync());
-        var id = json.RootElement.GetProperty("snapshot").GetProperty("id").GetInt64();
+        // From the Location header: the body may already be gone from the browser's cache when asked for
+        // ("no data found for resource", seen under load).
+        var location = await response.HeaderValueAsync("location");
+        Assert.NotNull(location);
+        var id = long.Parse(location[(location.LastIndexOf('/') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
         await Assertions.Expect(page.GetByTestId($"snapshot-row-{id}")).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByTestId("take-snapshot")).ToBeEnabledAsync();
         return id;
