@@ -26,7 +26,8 @@ public sealed class SecondEngine : IAsyncDisposable
     /// <summary>e.g. <c>unix:///tmp/dt-engine-1a2b3c/docker.sock</c>.</summary>
     public string Endpoint => $"unix://{Socket}";
 
-    private string Socket => Path.Combine(_dir, "docker.sock");
+    /// <summary>The socket file's path on the host.</summary>
+    public string Socket => Path.Combine(_dir, "docker.sock");
     private string PidFile => Path.Combine(_dir, "docker.pid");
 
     public static async Task<SecondEngine> StartAsync()

@@ -11,40 +11,21 @@ namespace Dashboard.IntegrationTests.Deploy;
 /// The image and the compose file for real: the server is published on this machine, the image built on a runtime
 /// base made from Debian and this machine's .NET (no registry is reachable), and started with docker-compose from
 /// the repository's docker-compose.yml (with tests/deploy/docker-compose.ci.yml on top). From outside, its API must
-/// report the test's containers with the inodes readlink gives on the host, and its own container among them.
+/// report the test's containers with the inodes readlink gives on the host, and its own container among them; and
+/// it must follow an engine through a restart that replaces the socket file.
 /// Runs alone: the image build makes unlabelled intermediate containers, which tests comparing the whole host's
 /// containers beside it would see as strangers.
 /// </summary>
 [Collection(nameof(ComposeDeploymentTests))]
-public sealed class ComposeDeploymentTests
+public sealed class ComposeDeploymentTests(DeploymentImage image)
 {
-    private const string RuntimeImage = "namespace-dashboard-runtime:local";
-
     [Fact]
     public async Task TheComposedContainerSeesTheHostAsTheHostDoes()
     {
-        Requirements.DockerEngine();
-        Tool("docker-compose", "docker-compose (apt-get install docker-compose)");
-        Tool("debootstrap", "debootstrap (apt-get install debootstrap), to build the runtime base image");
-        var root = Shell.RepositoryRoot;
-        var suffix = Guid.NewGuid().ToString("N")[..6];
-        var image = $"namespace-dashboard:dt-{suffix}";
-        var project = $"dt-deploy-{suffix}";
-        var token = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+        await image.EnsureBuiltAsync();
+        var token = NewToken();
         var port = FreePort();
-        string[] compose = ["-p", project, "-f", Path.Combine(root, "docker-compose.yml"), "-f", Path.Combine(root, "tests/deploy/docker-compose.ci.yml")];
-        var environment = new Dictionary<string, string> { ["DT_IMAGE"] = image, ["DASHBOARD_PORT"] = $"{port}", ["DASHBOARD_ACCESS_TOKEN"] = token };
-
-        await Shell.RunAsync(Path.Combine(root, "scripts/make-runtime-image.sh"), [RuntimeImage], TimeSpan.FromMinutes(10));
-        var published = Path.Combine(root, "artifacts/publish");
-        if (Directory.Exists(published))
-        {
-            Directory.Delete(published, recursive: true);
-        }
-
-        await Shell.RunAsync("dotnet", ["publish", Path.Combine(root, "src/Server"), "-c", "Release", "-o", published, "--nologo"], TimeSpan.FromMinutes(10));
-        await Shell.RunAsync("docker", ["build", "-q", "--target", "published", "--build-arg", $"RUNTIME_IMAGE={RuntimeImage}", "-t", image, root], TimeSpan.FromMinutes(5));
-
+        var deployment = new Deployment(image.Name, port, token, []);
         await using var docker = await DockerScope.CreateAsync();
         try
         {
@@ -52,13 +33,8 @@ public sealed class ComposeDeploymentTests
             var web1 = await docker.RunAsync("web1", ["--network", network]);
             var web2 = await docker.RunAsync("web2", ["--network", network]);
 
-            await ShellEnv(environment, "docker-compose", [.. compose, "up", "-d", "--no-build"]);
-            var dashboardId = (await ShellEnv(environment, "docker-compose", [.. compose, "ps", "-q", "dashboard"])).Out;
-            Assert.NotEmpty(dashboardId);
-            await WaitHealthyAsync(dashboardId);
-
-            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(60) };
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            var dashboardId = await deployment.UpAsync();
+            using var http = Client(port, token);
             var status = (await http.GetFromJsonAsync<StatusInfo>("api/status", DashboardJson.Options, TestContext.Current.CancellationToken))!;
             Assert.True(status.Docker.Available, status.Docker.Error);
             Assert.Equal(StorageState.Ok, status.Storage?.State);
@@ -93,10 +69,140 @@ public sealed class ComposeDeploymentTests
         }
         finally
         {
-            await ShellEnv(environment, "docker-compose", [.. compose, "logs", "--no-color", "--tail", "40"], check: false);
-            await ShellEnv(environment, "docker-compose", [.. compose, "down", "-v", "--timeout", "5"], check: false);
-            await Shell.RunAsync("docker", ["rmi", "-f", image], check: false);
+            await deployment.DownAsync();
         }
+    }
+
+    /// <summary>
+    /// The engine restarts and makes a new socket file: the container reaches it through a host process's root (the
+    /// compose file uses PID 1's, which cannot be entered here, so the test's own process stands in for it), says
+    /// the engine is gone while it is, and follows the new engine's containers afterwards.
+    /// </summary>
+    [Fact]
+    public async Task TheComposedContainerFollowsTheEngineThroughARestart()
+    {
+        await image.EnsureBuiltAsync();
+        await using var engine = await SecondEngine.StartAsync();
+        var prefix = $"dt-{Guid.NewGuid().ToString("N")[..6]}-";
+        var before = await engine.RunAsync(prefix + "before");
+        var token = NewToken();
+        var port = FreePort();
+        var throughHostRoot = $"unix:///proc/{Environment.ProcessId}/root{engine.Socket}";
+        var deployment = new Deployment(image.Name, port, token, [("tests/deploy/docker-compose.engine.yml", "DT_DOCKER_ENDPOINT", throughHostRoot)]);
+        try
+        {
+            await deployment.UpAsync();
+            using var http = Client(port, token);
+            var budget = TimeSpan.FromSeconds(60);
+            var status = await WaitForAsync(http, "api/status", (StatusInfo s) => s.Docker.State == DockerEngineState.Connected, budget, "connected to the test's engine");
+            Assert.Equal(throughHostRoot, status.Docker.Endpoint);
+            Assert.Contains(await ContainersAsync(http), c => c.Id == before && c.State == "running");
+
+            // Down and up again: dockerd removes its socket file and makes a new one (another inode).
+            var socketBefore = SocketInode(engine.Socket);
+            await engine.StopDaemonAsync();
+            await WaitForAsync(http, "api/status", (StatusInfo s) => !s.Docker.Available, budget, "the engine reported gone");
+            await engine.StartDaemonAsync();
+            Assert.NotEqual(socketBefore, SocketInode(engine.Socket));
+
+            await WaitForAsync(http, "api/status", (StatusInfo s) => s.Docker.State == DockerEngineState.Connected, budget, "connected again");
+            var after = await engine.RunAsync(prefix + "after");
+            var afterPid = int.Parse((await engine.DockerAsync("inspect", "--format", "{{.State.Pid}}", after)).Out);
+            var seen = await WaitForAsync(http, "api/containers", (List<ContainerInfo> l) => l.Any(c => c.Id == after && c.Namespaces?.Count == 8), budget, "a container started after the restart");
+            var afterSeen = Assert.Single(seen, c => c.Id == after);
+            Assert.Equal(afterPid, afterSeen.Pid);
+            Assert.Equal(await Shell.ReadlinkNsAsync(afterPid, "net"), afterSeen.Namespaces![NamespaceType.Net].Inode);
+
+            // The list is the engine's as it is now: the first container stopped with the engine.
+            var engineSays = (await engine.DockerAsync("ps", "-a", "--no-trunc", "--format", "{{.ID}} {{.State}}")).Out
+                .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ')).ToDictionary(p => p[0], p => p[1]);
+            var listed = (await ContainersAsync(http)).ToDictionary(c => c.Id, c => c.State);
+            Assert.Equal(engineSays.OrderBy(kv => kv.Key), listed.OrderBy(kv => kv.Key));
+        }
+        finally
+        {
+            await deployment.DownAsync();
+        }
+    }
+
+    /// <summary>One compose project from the repository's docker-compose.yml, docker-compose.ci.yml and any further override files.</summary>
+    private sealed class Deployment
+    {
+        private readonly string[] _compose;
+        private readonly Dictionary<string, string> _environment;
+
+        public Deployment(string image, int port, string token, (string File, string Variable, string Value)[] overrides)
+        {
+            var root = Shell.RepositoryRoot;
+            var project = $"dt-deploy-{Guid.NewGuid().ToString("N")[..6]}";
+            _compose = ["-p", project, "-f", Path.Combine(root, "docker-compose.yml"), "-f", Path.Combine(root, "tests/deploy/docker-compose.ci.yml"),
+                .. overrides.SelectMany(o => new[] { "-f", Path.Combine(root, o.File) })];
+            _environment = new Dictionary<string, string> { ["DT_IMAGE"] = image, ["DASHBOARD_PORT"] = $"{port}", ["DASHBOARD_ACCESS_TOKEN"] = token };
+            foreach (var o in overrides)
+            {
+                _environment[o.Variable] = o.Value;
+            }
+        }
+
+        /// <summary>Starts it and waits until Docker's health check calls it healthy; returns its container's id.</summary>
+        public async Task<string> UpAsync()
+        {
+            await ShellEnv(_environment, "docker-compose", [.. _compose, "up", "-d", "--no-build"]);
+            var id = (await ShellEnv(_environment, "docker-compose", [.. _compose, "ps", "-q", "dashboard"])).Out;
+            Assert.NotEmpty(id);
+            await WaitHealthyAsync(id);
+            return id;
+        }
+
+        public async Task DownAsync()
+        {
+            await ShellEnv(_environment, "docker-compose", [.. _compose, "logs", "--no-color", "--tail", "40"], check: false);
+            await ShellEnv(_environment, "docker-compose", [.. _compose, "down", "-v", "--timeout", "5"], check: false);
+        }
+    }
+
+    private static string NewToken() => Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+
+    private static HttpClient Client(int port, string token)
+    {
+        var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(60) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return http;
+    }
+
+    private static async Task<List<ContainerInfo>> ContainersAsync(HttpClient http) =>
+        (await http.GetFromJsonAsync<List<ContainerInfo>>("api/containers", DashboardJson.Options, TestContext.Current.CancellationToken))!;
+
+    /// <summary>Polls a GET until its answer satisfies the condition; fails with the last answer after the budget.</summary>
+    private static async Task<T> WaitForAsync<T>(HttpClient http, string path, Func<T, bool> condition, TimeSpan budget, string what)
+    {
+        var deadline = DateTimeOffset.UtcNow + budget;
+        string last;
+        do
+        {
+            using var response = await http.GetAsync(path, TestContext.Current.CancellationToken);
+            last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)}";
+            if (response.IsSuccessStatusCode)
+            {
+                var value = (await response.Content.ReadFromJsonAsync<T>(DashboardJson.Options, TestContext.Current.CancellationToken))!;
+                if (condition(value))
+                {
+                    return value;
+                }
+            }
+
+            await Task.Delay(500);
+        }
+        while (DateTimeOffset.UtcNow < deadline);
+
+        Assert.Fail($"not {what} after {budget.TotalSeconds} s; GET {path} last said {last}");
+        return default!;
+    }
+
+    private static ulong SocketInode(string path)
+    {
+        var stat = Shell.RunAsync("stat", "-c", "%i", path).GetAwaiter().GetResult();
+        return ulong.Parse(stat.Out);
     }
 
     private static async Task WaitHealthyAsync(string id)
@@ -127,15 +233,6 @@ public sealed class ComposeDeploymentTests
         return result;
     }
 
-    private static void Tool(string name, string what)
-    {
-        var found = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(d => File.Exists(Path.Combine(d, name)));
-        if (!found)
-        {
-            Requirements.Unavailable($"needs {what}");
-        }
-    }
-
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -145,4 +242,68 @@ public sealed class ComposeDeploymentTests
 }
 
 [CollectionDefinition(nameof(ComposeDeploymentTests), DisableParallelization = true)]
-public sealed class ComposeDeploymentCollection;
+public sealed class ComposeDeploymentCollection : ICollectionFixture<DeploymentImage>;
+
+/// <summary>
+/// The dashboard's image, built once for the deployment tests: the server published on this machine, on a runtime
+/// base made from Debian and this machine's .NET (scripts/make-runtime-image.sh), with the Dockerfile's
+/// <c>published</c> target. Removed at the end.
+/// </summary>
+public sealed class DeploymentImage : IAsyncDisposable
+{
+    private const string RuntimeImage = "namespace-dashboard-runtime:local";
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private bool _built;
+
+    public string Name { get; } = $"namespace-dashboard:dt-{Guid.NewGuid().ToString("N")[..6]}";
+
+    public async Task EnsureBuiltAsync()
+    {
+        Requirements.DockerEngine();
+        Tool("docker-compose", "docker-compose (apt-get install docker-compose)");
+        Tool("debootstrap", "debootstrap (apt-get install debootstrap), to build the runtime base image");
+        await _gate.WaitAsync();
+        try
+        {
+            if (_built)
+            {
+                return;
+            }
+
+            var root = Shell.RepositoryRoot;
+            await Shell.RunAsync(Path.Combine(root, "scripts/make-runtime-image.sh"), [RuntimeImage], TimeSpan.FromMinutes(10));
+            var published = Path.Combine(root, "artifacts/publish");
+            if (Directory.Exists(published))
+            {
+                Directory.Delete(published, recursive: true);
+            }
+
+            await Shell.RunAsync("dotnet", ["publish", Path.Combine(root, "src/Server"), "-c", "Release", "-o", published, "--nologo"], TimeSpan.FromMinutes(10));
+            await Shell.RunAsync("docker", ["build", "-q", "--target", "published", "--build-arg", $"RUNTIME_IMAGE={RuntimeImage}", "-t", Name, root], TimeSpan.FromMinutes(5));
+            _built = true;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_built)
+        {
+            await Shell.RunAsync("docker", ["rmi", "-f", Name], check: false);
+        }
+
+        _gate.Dispose();
+    }
+
+    private static void Tool(string name, string what)
+    {
+        var found = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(d => File.Exists(Path.Combine(d, name)));
+        if (!found)
+        {
+            Requirements.Unavailable($"needs {what}");
+        }
+    }
+}
