@@ -42,8 +42,24 @@ public sealed partial class Topology : IDisposable
 
     private TopologyNode? Selected => _selectedId is null ? null : _graph?.Nodes.FirstOrDefault(n => n.Id == _selectedId);
 
-    private IReadOnlySet<string> Reachable =>
-        ReachabilityDisplay.ReachableFrom(_reachability, Selected is { Kind: TopologyNodeKinds.Container } c ? c.Label : null);
+    // Asked once per drawn container while rendering: worked out once per report and selection, not per box (a report
+    // has a pair per two running containers, so per box it was the cube of the host's size).
+    private (ReachabilityReport? Report, string? Name, IReadOnlySet<string> Names)? _reachableCache;
+
+    private IReadOnlySet<string> Reachable
+    {
+        get
+        {
+            var name = Selected is { Kind: TopologyNodeKinds.Container } c ? c.Label : null;
+            if (_reachableCache is not { } cache || !ReferenceEquals(cache.Report, _reachability) || cache.Name != name)
+            {
+                cache = (_reachability, name, ReachabilityDisplay.ReachableFrom(_reachability, name));
+                _reachableCache = cache;
+            }
+
+            return cache.Names;
+        }
+    }
 
     private string ReachableText => Reachable.Count == 0
         ? "Reaches no other container."
