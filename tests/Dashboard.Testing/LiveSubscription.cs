@@ -37,8 +37,13 @@ public sealed class LiveSubscription : IAsyncDisposable
     public Dictionary<ulong, NetnsInfo> NetworkNamespaces { get; } = [];
     public Dictionary<string, TopologyNode> TopologyNodes { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, TopologyEdge> TopologyEdges { get; } = new(StringComparer.Ordinal);
-    /// <summary>The reachability report's pairs by the two containers' ids.</summary>
-    public Dictionary<(string A, string B), ReachabilityPair> ReachabilityPairs { get; } = [];
+    /// <summary>
+    /// The reachability report's pairs by the two containers' ids, worked out from what is held as the browser's
+    /// store does (the stream does not carry the report).
+    /// </summary>
+    public Dictionary<(string A, string B), ReachabilityPair> ReachabilityPairs =>
+        ReachabilityBuilder.Build([.. Containers.Values], [.. Networks.Values], NetworkNamespaces.Values.FirstOrDefault(n => n.IsInitial)?.Inode)
+            .Pairs.ToDictionary(p => (p.A.Id, p.B.Id));
     /// <summary>When each container id was first seen running with its namespaces (for latency measurements).</summary>
     public Dictionary<string, DateTimeOffset> FirstRunningAt { get; } = new(StringComparer.Ordinal);
     /// <summary>The error that ended the stream, if it ended.</summary>
@@ -116,7 +121,6 @@ public sealed class LiveSubscription : IAsyncDisposable
             foreach (var n in snapshot.NetworkNamespaces) NetworkNamespaces[n.Inode] = n;
             foreach (var n in snapshot.Topology.Nodes) TopologyNodes[n.Id] = n;
             foreach (var e in snapshot.Topology.Edges) TopologyEdges[e.Id] = e;
-            foreach (var p in snapshot.Reachability.Pairs) ReachabilityPairs[(p.A.Id, p.B.Id)] = p;
         }
         else if (message.Changes is { } changes)
         {
@@ -139,8 +143,6 @@ public sealed class LiveSubscription : IAsyncDisposable
             foreach (var id in changes.TopologyNodesRemoved) TopologyNodes.Remove(id);
             foreach (var e in changes.TopologyEdgesUpserted) TopologyEdges[e.Id] = e;
             foreach (var id in changes.TopologyEdgesRemoved) TopologyEdges.Remove(id);
-            foreach (var p in changes.ReachabilityPairsUpserted) ReachabilityPairs[(p.A.Id, p.B.Id)] = p;
-            foreach (var r in changes.ReachabilityPairsRemoved) ReachabilityPairs.Remove((r.A, r.B));
         }
 
         Epoch = message.Epoch;
@@ -163,7 +165,6 @@ public sealed class LiveSubscription : IAsyncDisposable
         NetworkNamespaces.Clear();
         TopologyNodes.Clear();
         TopologyEdges.Clear();
-        ReachabilityPairs.Clear();
     }
 
     /// <summary>Waits until <paramref name="condition"/> holds over what has been applied; fails the test with <paramref name="what"/> otherwise.</summary>

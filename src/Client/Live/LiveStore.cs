@@ -37,7 +37,7 @@ public sealed class LiveStore
     private readonly Dictionary<string, TopologyNode> _nodes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, TopologyEdge> _edges = new(StringComparer.Ordinal);
     private StatusInfo? _status;
-    private readonly Dictionary<(string A, string B), ReachabilityPair> _pairs = [];
+    // Worked out from the containers, networks and network namespaces when asked for; forgotten when they change.
     private ReachabilityReport? _reachability;
     private bool _awaitingSnapshot = true;
 
@@ -122,9 +122,7 @@ public sealed class LiveStore
         _nodes.Clear();
         _edges.Clear();
         _status = snapshot.Status;
-        _pairs.Clear();
-        foreach (var p in snapshot.Reachability.Pairs) _pairs[(p.A.Id, p.B.Id)] = p;
-        _reachability = snapshot.Reachability;
+        _reachability = null;
         foreach (var c in snapshot.Containers) _containers[c.Id] = c;
         foreach (var n in snapshot.Namespaces) _namespaces[Key(n)] = n;
         foreach (var n in snapshot.Networks) _networks[n.Id] = n;
@@ -144,14 +142,6 @@ public sealed class LiveStore
         {
             _status = status;
             kinds |= DashboardChangeKinds.Status;
-        }
-
-        if (changes.ReachabilityPairsUpserted.Count + changes.ReachabilityPairsRemoved.Count > 0)
-        {
-            foreach (var p in changes.ReachabilityPairsUpserted) _pairs[(p.A.Id, p.B.Id)] = p;
-            foreach (var r in changes.ReachabilityPairsRemoved) _pairs.Remove((r.A, r.B));
-            _reachability = null;
-            kinds |= DashboardChangeKinds.Reachability;
         }
 
         var containerIds = new HashSet<string>(StringComparer.Ordinal);
@@ -184,6 +174,13 @@ public sealed class LiveStore
         kinds |= Upsert(_networkNamespaces, changes.NetworkNamespacesUpserted, n => n.Inode, changes.NetworkNamespacesRemoved, DashboardChangeKinds.NetworkNamespaces);
         kinds |= Upsert(_nodes, changes.TopologyNodesUpserted, n => n.Id, changes.TopologyNodesRemoved, DashboardChangeKinds.Topology);
         kinds |= Upsert(_edges, changes.TopologyEdgesUpserted, e => e.Id, changes.TopologyEdgesRemoved, DashboardChangeKinds.Topology);
+        if (containerIds.Count > 0 || (kinds & (DashboardChangeKinds.Networks | DashboardChangeKinds.NetworkNamespaces)) != 0)
+        {
+            // What the report follows from changed: it is worked out again when next asked for.
+            _reachability = null;
+            kinds |= DashboardChangeKinds.Reachability;
+        }
+
         return new DashboardChange
         {
             Kinds = kinds
@@ -226,7 +223,10 @@ public sealed class LiveStore
         }
     }
 
-    /// <summary>The report in the server's order (by the two names); null before the first snapshot.</summary>
+    /// <summary>
+    /// The report as <c>GET /api/topology/reachability</c> gives it for the held state, worked out here by the same
+    /// rules (the stream does not carry it); null before the first snapshot.
+    /// </summary>
     public ReachabilityReport? Reachability
     {
         get
@@ -238,13 +238,8 @@ public sealed class LiveStore
                     return null;
                 }
 
-                return _reachability ??= new ReachabilityReport
-                {
-                    Pairs = _pairs.Values
-                        .OrderBy(p => p.A.Name, StringComparer.Ordinal).ThenBy(p => p.B.Name, StringComparer.Ordinal)
-                        .ThenBy(p => p.A.Id, StringComparer.Ordinal).ThenBy(p => p.B.Id, StringComparer.Ordinal)
-                        .ToList(),
-                };
+                return _reachability ??= ReachabilityBuilder.Build(
+                    [.. _containers.Values], [.. _networks.Values], _networkNamespaces.Values.FirstOrDefault(n => n.IsInitial)?.Inode);
             }
         }
     }

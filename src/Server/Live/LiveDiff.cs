@@ -19,7 +19,6 @@ internal sealed class LiveFingerprints
     public required Dictionary<ulong, byte[]> NetworkNamespaces { get; init; }
     public required Dictionary<string, byte[]> TopologyNodes { get; init; }
     public required Dictionary<string, byte[]> TopologyEdges { get; init; }
-    public required Dictionary<(string A, string B), byte[]> ReachabilityPairs { get; init; }
 
     public static LiveFingerprints Of(HostState state) => new()
     {
@@ -32,12 +31,9 @@ internal sealed class LiveFingerprints
         NetworkNamespaces = state.NetworkNamespaceList.ToDictionary(n => n.Inode, Bytes),
         TopologyNodes = state.Topology.Nodes.ToDictionary(n => n.Id, Bytes, StringComparer.Ordinal),
         TopologyEdges = state.Topology.Edges.ToDictionary(e => e.Id, Bytes, StringComparer.Ordinal),
-        // Pair by pair: the report has one entry per pair of running containers, so sent whole it would grow with
-        // the square of the host's size at every container start.
-        ReachabilityPairs = state.Reachability.Pairs.ToDictionary(PairKey, Bytes),
+        // No reachability: clients derive it from the containers and networks (it has an entry per pair of running
+        // containers, so fingerprinting and sending it grew with the square of the host's size).
     };
-
-    public static (string A, string B) PairKey(ReachabilityPair pair) => (pair.A.Id, pair.B.Id);
 
     public LiveSnapshot ToSnapshot() => new()
     {
@@ -47,7 +43,6 @@ internal sealed class LiveFingerprints
         Networks = State.Networks,
         NetworkNamespaces = State.NetworkNamespaceList,
         Topology = State.Topology,
-        Reachability = State.Reachability,
     };
 
     /// <summary>
@@ -79,12 +74,10 @@ internal static class LiveDiff
         var (netnsUp, netnsGone) = Compare(before.NetworkNamespaces, after.NetworkNamespaces);
         var (nodesUp, nodesGone) = Compare(before.TopologyNodes, after.TopologyNodes);
         var (edgesUp, edgesGone) = Compare(before.TopologyEdges, after.TopologyEdges);
-        var (pairsUp, pairsGone) = Compare(before.ReachabilityPairs, after.ReachabilityPairs);
 
         var count = containersUp.Count + containersGone.Count + namespacesUp.Count + namespacesGone.Count
             + networksUp.Count + networksGone.Count + netnsUp.Count + netnsGone.Count
-            + nodesUp.Count + nodesGone.Count + edgesUp.Count + edgesGone.Count
-            + pairsUp.Count + pairsGone.Count;
+            + nodesUp.Count + nodesGone.Count + edgesUp.Count + edgesGone.Count;
         var statusChanged = !before.Status.AsSpan().SequenceEqual(after.Status);
         if (statusChanged)
         {
@@ -108,8 +101,6 @@ internal static class LiveDiff
             TopologyNodesRemoved = nodesGone,
             TopologyEdgesUpserted = Pick(state.Topology.Edges, e => e.Id, edgesUp),
             TopologyEdgesRemoved = edgesGone,
-            ReachabilityPairsUpserted = Pick(state.Reachability.Pairs, LiveFingerprints.PairKey, pairsUp),
-            ReachabilityPairsRemoved = pairsGone.Select(k => new ReachabilityPairRef { A = k.A, B = k.B }).ToList(),
         };
         return (changes, count);
     }

@@ -127,7 +127,9 @@ internal sealed partial class LivePublisher(IOptions<DashboardOptions> options, 
     internal void Publish(HostState state)
     {
         // Serialising is the expensive part and needs no lock: only this loop publishes.
+        var started = Stopwatch.GetTimestamp();
         var now = LiveFingerprints.Of(state);
+        var serialised = Stopwatch.GetTimestamp();
         TaskCompletionSource signal;
         lock (_lock)
         {
@@ -137,7 +139,11 @@ internal sealed partial class LivePublisher(IOptions<DashboardOptions> options, 
         }
 
         signal.TrySetResult();
+        LogPublished(Stopwatch.GetElapsedTime(started, serialised).TotalMilliseconds, Stopwatch.GetElapsedTime(serialised).TotalMilliseconds, state.Containers.Count);
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Published: serialising {SerialiseMs:0.0} ms, comparing and sending {DiffMs:0.0} ms, {Containers} containers")]
+    private partial void LogPublished(double serialiseMs, double diffMs, int containers);
 
     /// <summary>Called under the lock.</summary>
     private void PublishLocked(HostState state, LiveFingerprints now)

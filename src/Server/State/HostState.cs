@@ -20,7 +20,15 @@ internal sealed class HostState
     public required IReadOnlyList<NetnsInfo> NetworkNamespaceList { get; init; }
     public required IReadOnlyDictionary<ulong, NetnsInfo> NetworkNamespaces { get; init; }
     public required TopologyGraph Topology { get; init; }
-    public required ReachabilityReport Reachability { get; init; }
+    /// <summary>
+    /// Worked out when first asked for (by <c>GET /api/topology/reachability</c>), not with every state: it has one
+    /// entry per pair of running containers, and the live stream does not carry it (clients derive it themselves).
+    /// </summary>
+    public ReachabilityReport Reachability =>
+        LazyInitializer.EnsureInitialized(ref _reachability, () => ReachabilityBuilder.Build(Containers, Networks, NetworkNamespaceList.FirstOrDefault(n => n.IsInitial)?.Inode));
+
+    private ReachabilityReport? _reachability;
+
     /// <summary>Monotonic timestamp (Stopwatch) at which collection began; newer requests need a later one.</summary>
     public required long StartedAt { get; init; }
 }

@@ -62,7 +62,6 @@ internal static class HostStateBuilder
             NetworkNamespaces = netns.ToFrozenDictionary(n => n.Inode),
             // Built with the state, not per request: the graph is the same for every reader of this state.
             Topology = TopologyBuilder.Build(containers, networks, netns, netnsGenerations ?? new Dictionary<ulong, int>()),
-            Reachability = ReachabilityBuilder.Build(containers, networks, netns.FirstOrDefault(n => n.IsInitial)?.Inode),
             StartedAt = startedAt,
         };
     }

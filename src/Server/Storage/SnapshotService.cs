@@ -211,6 +211,5 @@ internal static class SnapshotStates
         Networks = snapshot.Networks,
         NetworkNamespaces = snapshot.NetworkNamespaces,
         Topology = snapshot.Topology,
-        Reachability = snapshot.Reachability,
     };
 }

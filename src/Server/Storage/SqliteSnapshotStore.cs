@@ -235,7 +235,6 @@ internal sealed partial class SqliteSnapshotStore : ISnapshotStore, IDisposable
                     Nodes = ReadList<TopologyNode>(connection, transaction, row.Nodes),
                     Edges = ReadList<TopologyEdge>(connection, transaction, row.Edges),
                 },
-                Reachability = ReachabilityBuilder.Build(containers, networks, netns.FirstOrDefault(n => n.IsInitial)?.Inode),
             };
             return new SnapshotDetail { Snapshot = row.ToSummary(), State = state };
         }

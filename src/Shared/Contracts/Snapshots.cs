@@ -60,8 +60,17 @@ public sealed record SnapshotState
     public required IReadOnlyList<NetnsInfo> NetworkNamespaces { get; init; }
     /// <summary>As <c>GET /api/topology</c> was.</summary>
     public required TopologyGraph Topology { get; init; }
-    /// <summary>As <c>GET /api/topology/reachability</c> was.</summary>
-    public required ReachabilityReport Reachability { get; init; }
+    /// <summary>
+    /// As <c>GET /api/topology/reachability</c> was. Not stored: worked out from <see cref="Containers"/>,
+    /// <see cref="Networks"/> and <see cref="NetworkNamespaces"/> when first read, unless given.
+    /// </summary>
+    public ReachabilityReport Reachability
+    {
+        get => _reachability ??= ReachabilityBuilder.Build(Containers, Networks, NetworkNamespaces.FirstOrDefault(n => n.IsInitial)?.Inode);
+        init => _reachability = value;
+    }
+
+    private ReachabilityReport? _reachability;
 }
 
 /// <summary>Answer of <c>GET /api/snapshots/{id}</c>: a snapshot and the state it holds.</summary>

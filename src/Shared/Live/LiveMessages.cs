@@ -39,8 +39,8 @@ public sealed record LiveSnapshot
     public required IReadOnlyList<NetnsInfo> NetworkNamespaces { get; init; }
     /// <summary>As <c>GET /api/topology</c>.</summary>
     public required TopologyGraph Topology { get; init; }
-    /// <summary>As <c>GET /api/topology/reachability</c>.</summary>
-    public required ReachabilityReport Reachability { get; init; }
+    // Not the reachability report: it has an entry per pair of running containers, and follows from the containers,
+    // networks and network namespaces above (ReachabilityBuilder), so a client works it out when it needs it.
 }
 
 /// <summary>
@@ -75,19 +75,6 @@ public sealed record LiveChanges
     public IReadOnlyList<TopologyEdge> TopologyEdgesUpserted { get; init; } = [];
     /// <summary>Ids of topology edges gone.</summary>
     public IReadOnlyList<string> TopologyEdgesRemoved { get; init; } = [];
-    /// <summary>Pairs of containers added to the reachability report or whose answer changed.</summary>
-    public IReadOnlyList<ReachabilityPair> ReachabilityPairsUpserted { get; init; } = [];
-    /// <summary>Pairs gone from the report (one of the two stopped or went).</summary>
-    public IReadOnlyList<ReachabilityPairRef> ReachabilityPairsRemoved { get; init; } = [];
-}
-
-/// <summary>A pair of the reachability report by its two containers' full ids, in the report's order.</summary>
-public sealed record ReachabilityPairRef
-{
-    /// <summary>The id of the pair's <see cref="ReachabilityPair.A"/>.</summary>
-    public required string A { get; init; }
-    /// <summary>The id of the pair's <see cref="ReachabilityPair.B"/>.</summary>
-    public required string B { get; init; }
 }
 
 /// <summary>A namespace by type and inode.</summary>

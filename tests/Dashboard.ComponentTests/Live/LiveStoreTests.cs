@@ -25,7 +25,6 @@ public sealed class LiveStoreTests
             Networks = [],
             NetworkNamespaces = [],
             Topology = SampleTopology.Graph,
-            Reachability = SampleTopology.Reachability,
         },
     };
 
@@ -94,7 +93,8 @@ public sealed class LiveStoreTests
         }));
 
         Assert.True(result.Applied);
-        Assert.Equal(DashboardChangeKinds.Status | DashboardChangeKinds.Containers | DashboardChangeKinds.Namespaces, result.Change!.Kinds);
+        // A container changed, so the reachability report (worked out from the containers) may have too.
+        Assert.Equal(DashboardChangeKinds.Status | DashboardChangeKinds.Containers | DashboardChangeKinds.Namespaces | DashboardChangeKinds.Reachability, result.Change!.Kinds);
         Assert.False(result.Change.Everything);
         Assert.True(result.Change.TouchesContainer(Web3.Id));
         Assert.False(result.Change.TouchesContainer(SampleData.Container("web1").Id));
@@ -115,16 +115,11 @@ public sealed class LiveStoreTests
         var oldJob = SampleData.Container("old-job");
         var web1Node = SampleTopology.ContainerId("web1");
         var edge = SampleTopology.Graph.Edges.First(e => e.Source == web1Node || e.Target == web1Node);
-        var gonePair = SampleTopology.Reachability.Pairs[0];
-        var changedPair = SampleTopology.Reachability.Pairs[1] with { Reachable = false, Reason = "no common Docker network", Networks = [] };
-
         var result = store.Apply(Batch(4, 4, new LiveChanges
         {
             ContainersRemoved = [oldJob.Id],
             TopologyNodesRemoved = [web1Node],
             TopologyEdgesRemoved = [edge.Id],
-            ReachabilityPairsRemoved = [new ReachabilityPairRef { A = gonePair.A.Id, B = gonePair.B.Id }],
-            ReachabilityPairsUpserted = [changedPair],
         }));
 
         Assert.Equal(DashboardChangeKinds.Containers | DashboardChangeKinds.Topology | DashboardChangeKinds.Reachability, result.Change!.Kinds);
@@ -133,9 +128,57 @@ public sealed class LiveStoreTests
         Assert.Equal(5, store.Containers().Count);
         Assert.DoesNotContain(store.Topology().Nodes, n => n.Id == web1Node);
         Assert.DoesNotContain(store.Topology().Edges, e => e.Id == edge.Id);
-        // The rest of the report stays, in the server's order (by the two names).
-        Assert.Equal(SampleTopology.Reachability.Pairs.Skip(1).Select(p => p.A.Id == changedPair.A.Id && p.B.Id == changedPair.B.Id ? changedPair : p),
-            store.Reachability!.Pairs);
+    }
+
+    [Fact]
+    public void Reachability_is_worked_out_from_the_held_containers_and_networks_and_follows_their_changes()
+    {
+        var store = WithSnapshot(3);
+        var web1 = SampleData.Container("web1");
+        var web2 = SampleData.Container("web2");
+        // The snapshot holds no Docker network: web1 and web2 share none, only web1 and its --network container: joiner meet.
+        Assert.Equal(ReachabilityBuilder.Build(store.Containers(), [], null).Pairs, store.Reachability!.Pairs, PairComparer.Instance);
+        Assert.False(PairOf(store, web1, web2).Reachable);
+        Assert.Equal("same network namespace", PairOf(store, web1, SampleData.Container("web1-debug")).Reason);
+
+        var mynetwork = new DockerNetworkInfo
+        {
+            Id = SampleTopology.MyNetworkId, Name = "mynetwork", Driver = "bridge", Internal = false, EnableIcc = true,
+            Subnets = ["172.18.0.0/16"], Gateways = ["172.18.0.1"], Containers = [],
+        };
+        var joined = store.Apply(Batch(4, 4, new LiveChanges { NetworksUpserted = [mynetwork] }));
+        Assert.Equal(DashboardChangeKinds.Networks | DashboardChangeKinds.Reachability, joined.Change!.Kinds);
+        Assert.Equal(new ReachabilityPair
+        {
+            A = new ContainerRef { Id = web1.Id, Name = "web1" }, B = new ContainerRef { Id = web2.Id, Name = "web2" },
+            Reachable = true, Reason = "same Docker network mynetwork", Networks = ["mynetwork"],
+        }, PairOf(store, web1, web2), PairComparer.Instance);
+
+        var gone = store.Apply(Batch(5, 5, new LiveChanges { ContainersRemoved = [web2.Id] }));
+        Assert.True(gone.Change!.Has(DashboardChangeKinds.Reachability));
+        Assert.DoesNotContain(store.Reachability!.Pairs, p => p.A.Id == web2.Id || p.B.Id == web2.Id);
+        Assert.Equal(ReachabilityBuilder.Build(store.Containers(), [mynetwork], null).Pairs, store.Reachability.Pairs, PairComparer.Instance);
+
+        // Nothing it follows from changed: the report is the one already worked out.
+        var before = store.Reachability;
+        var other = store.Apply(Batch(6, 6, new LiveChanges { TopologyEdgesRemoved = [SampleTopology.Graph.Edges[0].Id] }));
+        Assert.False(other.Change!.Has(DashboardChangeKinds.Reachability));
+        Assert.Same(before, store.Reachability);
+    }
+
+    private static ReachabilityPair PairOf(LiveStore store, ContainerInfo a, ContainerInfo b) =>
+        Assert.Single(store.Reachability!.Pairs, p => p.A.Id == a.Id && p.B.Id == b.Id || p.A.Id == b.Id && p.B.Id == a.Id);
+
+    /// <summary>Records compare their lists by reference; pairs are equal here when their values are.</summary>
+    private sealed class PairComparer : IEqualityComparer<ReachabilityPair>
+    {
+        public static readonly PairComparer Instance = new();
+
+        public bool Equals(ReachabilityPair? x, ReachabilityPair? y) =>
+            x is not null && y is not null && x.A == y.A && x.B == y.B && x.Reachable == y.Reachable && x.Reason == y.Reason
+            && x.Networks.SequenceEqual(y.Networks);
+
+        public int GetHashCode(ReachabilityPair obj) => HashCode.Combine(obj.A, obj.B);
     }
 
     [Fact]

@@ -99,6 +99,7 @@ public sealed class TopologyApiTests(DashboardFactory factory) : IClassFixture<D
         var web1 = await docker.RunAsync("web1", ["--network", network]);
         var joiner = await docker.RunAsync("joiner", ["--network", $"container:{web1}"]);
         var onHost = await docker.RunAsync("onhost", ["--network", "host"]);
+        var web2 = await docker.RunAsync("web2", ["--network", network]);
 
         var graph = await _http.GetJsonAsync<TopologyGraph>("/api/topology");
         async Task<string> NamespaceOf(string name)
@@ -113,6 +114,10 @@ public sealed class TopologyApiTests(DashboardFactory factory) : IClassFixture<D
 
         var report = await _http.GetJsonAsync<ReachabilityReport>("/api/topology/reachability");
         Assert.Equal((true, "same network namespace"), (PairOf(report, web1, joiner).Reachable, PairOf(report, web1, joiner).Reason));
+        // The joiner has no endpoint of its own, but its namespace is web1's, on the network web2 is on.
+        var joinerAndWeb2 = PairOf(report, joiner, web2);
+        Assert.Equal((true, $"same Docker network {network}"), (joinerAndWeb2.Reachable, joinerAndWeb2.Reason));
+        Assert.Equal([network], joinerAndWeb2.Networks);
     }
 
     [Fact]

@@ -92,8 +92,8 @@ public sealed class LiveHubTests(DashboardFactory factory) : IClassFixture<Dashb
         var address = (await Shell.RunAsync("docker", "inspect", "--format", $"{{{{(index .NetworkSettings.Networks \"{second}\").IPAddress}}}}", name)).Out;
         await live.WaitForAsync(l => l.TopologyNodes.Values.Any(n => n.Kind == TopologyNodeKinds.Interface && n.Details.Values.Any(v => v.Contains(address + "/", StringComparison.Ordinal))), s_eventBudget, $"an interface with {address}");
 
-        // The pair of the joiner and the peer already on the second network became reachable, pair by pair, and the
-        // report the stream built is the one the API gives.
+        // The pair of the joiner and the peer already on the second network became reachable, and the report worked out
+        // from what the stream delivered is the one the API gives.
         static bool Reachable(LiveSubscription l, string a, string b) =>
             (l.ReachabilityPairs.GetValueOrDefault((a, b)) ?? l.ReachabilityPairs.GetValueOrDefault((b, a))) is { Reachable: true } pair
             && pair.Networks.Count == 1;

@@ -43,8 +43,7 @@ public sealed class LivePublisherTests
         Assert.Equal(
             changes.ContainersUpserted.Count + changes.ContainersRemoved.Count + changes.NamespacesUpserted.Count + changes.NamespacesRemoved.Count
             + changes.NetworksUpserted.Count + changes.NetworksRemoved.Count + changes.NetworkNamespacesUpserted.Count + changes.NetworkNamespacesRemoved.Count
-            + changes.TopologyNodesUpserted.Count + changes.TopologyNodesRemoved.Count + changes.TopologyEdgesUpserted.Count + changes.TopologyEdgesRemoved.Count
-            + changes.ReachabilityPairsUpserted.Count + changes.ReachabilityPairsRemoved.Count,
+            + changes.TopologyNodesUpserted.Count + changes.TopologyNodesRemoved.Count + changes.TopologyEdgesUpserted.Count + changes.TopologyEdgesRemoved.Count,
             count);
         // Two containers before and after: the status did not change and is not counted, but travels with the batch.
         Assert.Equal(2, changes.Status.ContainerCount);
@@ -61,7 +60,7 @@ public sealed class LivePublisherTests
             Status = second.Status with { ScannedAt = DateTimeOffset.UnixEpoch.AddSeconds(2), ScanMilliseconds = 7 },
             Containers = second.Containers, Networks = second.Networks, Processes = second.Processes, Namespaces = second.Namespaces,
             NamespaceList = second.NamespaceList, NetworkNamespaceList = second.NetworkNamespaceList, NetworkNamespaces = second.NetworkNamespaces,
-            Topology = second.Topology, Reachability = second.Reachability, StartedAt = second.StartedAt,
+            Topology = second.Topology, StartedAt = second.StartedAt,
         };
 
         var (changes, count) = LiveDiff.Between(LiveFingerprints.Of(first), LiveFingerprints.Of(second));

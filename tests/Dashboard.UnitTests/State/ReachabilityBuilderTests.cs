@@ -144,4 +144,33 @@ public sealed class ReachabilityBuilderTests
         Assert.True(report.Derived);
         Assert.Equal("derived from the topology and the engine's configuration; no packet was sent", report.Note);
     }
+
+    [Fact]
+    public void AnswersSharedBetweenLikeContainersStayEachPairsOwn()
+    {
+        // x and y are on the same two networks, attached in the other order; z and z2 share a namespace; w is like x.
+        var report = Build(
+            Container("h", Host, "host", ("host", HostNetworkId)),
+            Container("x", Web1Ns, "mynetwork", ("mynetwork", MyNetworkId), ("othernet", OtherNetworkId)),
+            Container("y", Web2Ns, "othernet", ("othernet", OtherNetworkId), ("mynetwork", MyNetworkId)),
+            Container("w", HiddenNs, "mynetwork", ("mynetwork", MyNetworkId), ("othernet", OtherNetworkId)),
+            Container("z", OtherNs, "mynetwork", ("mynetwork", MyNetworkId)),
+            Container("z2", OtherNs, "container:z"));
+
+        Assert.Equal(15, report.Pairs.Count);
+        Assert.Equal(15, report.Pairs.Select(p => (p.A.Id, p.B.Id)).Distinct().Count());
+        // The host rule names the other's first bridged network, so x and y get different reasons.
+        Assert.Equal("the host's network namespace holds the bridge of mynetwork", PairOf(report, "h", "x").Reason);
+        Assert.Equal("the host's network namespace holds the bridge of othernet", PairOf(report, "h", "y").Reason);
+        Assert.Equal("the host's network namespace holds the bridge of mynetwork", PairOf(report, "h", "w").Reason);
+        Assert.Equal(["mynetwork", "othernet"], PairOf(report, "w", "x").Networks);
+        Assert.Equal("same Docker network mynetwork", PairOf(report, "w", "y").Reason);
+        Assert.Equal("same Docker network mynetwork", PairOf(report, "x", "z").Reason);
+        Assert.Equal(["mynetwork"], PairOf(report, "x", "z").Networks);
+        Assert.Equal("same network namespace", PairOf(report, "z", "z2").Reason);
+        // z2 joined z's namespace (--network container:z): it has no endpoint of its own but is on what z is on.
+        Assert.Equal("same Docker network mynetwork", PairOf(report, "x", "z2").Reason);
+        Assert.Equal(["mynetwork"], PairOf(report, "x", "z2").Networks);
+        Assert.Equal(PairOf(report, "h", "z").Reason, PairOf(report, "h", "z2").Reason);
+    }
 }
