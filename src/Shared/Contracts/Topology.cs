@@ -99,4 +99,12 @@ public sealed record ReachabilityPair
     public required string Reason { get; init; }
     /// <summary>The names of the Docker networks both are attached to.</summary>
     public required IReadOnlyList<string> Networks { get; init; }
+
+    /// <summary>Equal when every value is, the networks name by name (a record alone would compare the lists' references).</summary>
+    public bool Equals(ReachabilityPair? other) =>
+        other is not null && A == other.A && B == other.B && Reachable == other.Reachable && Reason == other.Reason
+        && Networks.SequenceEqual(other.Networks);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(A, B, Reachable, Reason);
 }

@@ -137,7 +137,7 @@ public sealed class LiveStoreTests
         var web1 = SampleData.Container("web1");
         var web2 = SampleData.Container("web2");
         // The snapshot holds no Docker network: web1 and web2 share none, only web1 and its --network container: joiner meet.
-        Assert.Equal(ReachabilityBuilder.Build(store.Containers(), [], null).Pairs, store.Reachability!.Pairs, PairComparer.Instance);
+        Assert.Equal(ReachabilityBuilder.Build(store.Containers(), [], null).Pairs, store.Reachability!.Pairs);
         Assert.False(PairOf(store, web1, web2).Reachable);
         Assert.Equal("same network namespace", PairOf(store, web1, SampleData.Container("web1-debug")).Reason);
 
@@ -152,12 +152,12 @@ public sealed class LiveStoreTests
         {
             A = new ContainerRef { Id = web1.Id, Name = "web1" }, B = new ContainerRef { Id = web2.Id, Name = "web2" },
             Reachable = true, Reason = "same Docker network mynetwork", Networks = ["mynetwork"],
-        }, PairOf(store, web1, web2), PairComparer.Instance);
+        }, PairOf(store, web1, web2));
 
         var gone = store.Apply(Batch(5, 5, new LiveChanges { ContainersRemoved = [web2.Id] }));
         Assert.True(gone.Change!.Has(DashboardChangeKinds.Reachability));
         Assert.DoesNotContain(store.Reachability!.Pairs, p => p.A.Id == web2.Id || p.B.Id == web2.Id);
-        Assert.Equal(ReachabilityBuilder.Build(store.Containers(), [mynetwork], null).Pairs, store.Reachability.Pairs, PairComparer.Instance);
+        Assert.Equal(ReachabilityBuilder.Build(store.Containers(), [mynetwork], null).Pairs, store.Reachability.Pairs);
 
         // Nothing it follows from changed: the report is the one already worked out.
         var before = store.Reachability;
@@ -168,18 +168,6 @@ public sealed class LiveStoreTests
 
     private static ReachabilityPair PairOf(LiveStore store, ContainerInfo a, ContainerInfo b) =>
         Assert.Single(store.Reachability!.Pairs, p => p.A.Id == a.Id && p.B.Id == b.Id || p.A.Id == b.Id && p.B.Id == a.Id);
-
-    /// <summary>Records compare their lists by reference; pairs are equal here when their values are.</summary>
-    private sealed class PairComparer : IEqualityComparer<ReachabilityPair>
-    {
-        public static readonly PairComparer Instance = new();
-
-        public bool Equals(ReachabilityPair? x, ReachabilityPair? y) =>
-            x is not null && y is not null && x.A == y.A && x.B == y.B && x.Reachable == y.Reachable && x.Reason == y.Reason
-            && x.Networks.SequenceEqual(y.Networks);
-
-        public int GetHashCode(ReachabilityPair obj) => HashCode.Combine(obj.A, obj.B);
-    }
 
     [Fact]
     public void A_gap_asks_to_resubscribe_and_refuses_batches_until_the_next_snapshot()

@@ -173,4 +173,22 @@ public sealed class ReachabilityBuilderTests
         Assert.Equal(["mynetwork"], PairOf(report, "x", "z2").Networks);
         Assert.Equal(PairOf(report, "h", "z").Reason, PairOf(report, "h", "z2").Reason);
     }
+
+    [Fact]
+    public void PairsAreEqualByTheirValues()
+    {
+        ContainerInfo[] containers =
+        [
+            Container("a", Web1Ns, "mynetwork", ("mynetwork", MyNetworkId)),
+            Container("b", Web2Ns, "mynetwork", ("mynetwork", MyNetworkId)),
+        ];
+        var first = Assert.Single(Build(containers).Pairs);
+        var second = Assert.Single(Build(containers).Pairs);
+
+        Assert.NotSame(first.Networks, second.Networks);
+        Assert.Equal(first, second);
+        Assert.Equal(first.GetHashCode(), second.GetHashCode());
+        Assert.NotEqual(first, second with { Networks = ["othernet"] });
+        Assert.NotEqual(first, second with { Reachable = false });
+    }
 }
