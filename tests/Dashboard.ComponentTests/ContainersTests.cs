@@ -57,7 +57,7 @@ public sealed class ContainersTests : DashboardTest
     {
         var cut = RenderLoaded();
 
-        Assert.Contains(cut.FindComponents<MudTooltip>(), t => t.Instance.Text == $"inode {SampleData.Web1Net}");
+        Assert.Equal($"inode {SampleData.Web1Net}", cut.Find("[data-testid=ns-net-web1] a").GetAttribute("title"));
         Assert.Equal($"namespaces/net/{SampleData.Web1Net}", cut.Find("[data-testid=ns-net-web1] a").GetAttribute("href"));
     }
 

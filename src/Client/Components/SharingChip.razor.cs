@@ -19,8 +19,7 @@ public sealed partial class SharingChip
     [CascadingParameter] public IDashboardData? PastData { get; set; }
 
     private string Label => SharingDisplay.Label(Sharing, SharedWith);
-    private Color ChipColor => SharingDisplay.ChipColor(Sharing);
-    private Variant ChipVariant => SharingDisplay.ChipVariant(Sharing);
+    private string ChipClasses => ChipMarkup.Classes(SharingDisplay.ChipColor(Sharing), SharingDisplay.ChipVariant(Sharing), clickable: true) + " ma-0";
     private string TooltipText => SharingDisplay.Tooltip(Inode, Sharing, SharedWith);
     private string NamespaceHref => (PastData?.Links ?? DashboardLinks.Live).Namespace(Type, Inode);
 }
