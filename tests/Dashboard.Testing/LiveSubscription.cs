@@ -42,7 +42,7 @@ public sealed class LiveSubscription : IAsyncDisposable
     /// store does (the stream does not carry the report).
     /// </summary>
     public Dictionary<(string A, string B), ReachabilityPair> ReachabilityPairs =>
-        ReachabilityBuilder.Build([.. Containers.Values], [.. Networks.Values], NetworkNamespaces.Values.FirstOrDefault(n => n.IsInitial)?.Inode)
+        ReachabilityBuilder.Build([.. Containers.Values], [.. Networks.Values], NetworkNamespaces.Values)
             .Pairs.ToDictionary(p => (p.A.Id, p.B.Id));
     /// <summary>When each container id was first seen running with its namespaces (for latency measurements).</summary>
     public Dictionary<string, DateTimeOffset> FirstRunningAt { get; } = new(StringComparer.Ordinal);

@@ -15,8 +15,5 @@ public sealed partial class InodeLink
     /// <summary>Inside a past view, the snapshot's source, whose namespace pages the link opens.</summary>
     [CascadingParameter] public IDashboardData? PastData { get; set; }
 
-    /// <summary>What MudLink with <c>Typo.body2</c> puts on its anchor, for plain links in long tables.</summary>
-    public const string LinkClasses = "mud-typography mud-link mud-primary-text mud-link-underline-hover mud-typography-body2";
-
     private string Href => (PastData?.Links ?? DashboardLinks.Live).Namespace(Type, Inode);
 }

@@ -19,7 +19,7 @@ public sealed partial class SharingChip
     [CascadingParameter] public IDashboardData? PastData { get; set; }
 
     private string Label => SharingDisplay.Label(Sharing, SharedWith);
-    private string ChipClasses => ChipMarkup.Classes(SharingDisplay.ChipColor(Sharing), SharingDisplay.ChipVariant(Sharing), clickable: true) + " ma-0";
+    private string ChipClasses => PlainMarkup.Chip(SharingDisplay.ChipColor(Sharing), SharingDisplay.ChipVariant(Sharing), clickable: true) + " ma-0";
     private string TooltipText => SharingDisplay.Tooltip(Inode, Sharing, SharedWith);
     private string NamespaceHref => (PastData?.Links ?? DashboardLinks.Live).Namespace(Type, Inode);
 }

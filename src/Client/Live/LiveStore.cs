@@ -238,8 +238,7 @@ public sealed class LiveStore
                     return null;
                 }
 
-                return _reachability ??= ReachabilityBuilder.Build(
-                    [.. _containers.Values], [.. _networks.Values], _networkNamespaces.Values.FirstOrDefault(n => n.IsInitial)?.Inode);
+                return _reachability ??= ReachabilityBuilder.Build([.. _containers.Values], [.. _networks.Values], _networkNamespaces.Values);
             }
         }
     }

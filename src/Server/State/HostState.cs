@@ -25,7 +25,7 @@ internal sealed class HostState
     /// entry per pair of running containers, and the live stream does not carry it (clients derive it themselves).
     /// </summary>
     public ReachabilityReport Reachability =>
-        LazyInitializer.EnsureInitialized(ref _reachability, () => ReachabilityBuilder.Build(Containers, Networks, NetworkNamespaceList.FirstOrDefault(n => n.IsInitial)?.Inode));
+        LazyInitializer.EnsureInitialized(ref _reachability, () => ReachabilityBuilder.Build(Containers, Networks, NetworkNamespaceList));
 
     private ReachabilityReport? _reachability;
 

@@ -8,6 +8,11 @@ namespace Dashboard.Shared.Contracts;
 /// </summary>
 public static class ReachabilityBuilder
 {
+    /// <summary>The report for a state's containers, networks and network namespaces (the host's is the initial one).</summary>
+    public static ReachabilityReport Build(
+        IReadOnlyList<ContainerInfo> containers, IReadOnlyList<DockerNetworkInfo> networks, IEnumerable<NetnsInfo> networkNamespaces) =>
+        Build(containers, networks, networkNamespaces.FirstOrDefault(n => n.IsInitial)?.Inode);
+
     /// <param name="containers">All containers; only those with a network namespace (running) are paired.</param>
     /// <param name="networks">Docker networks, for their names, drivers and ICC flags.</param>
     /// <param name="hostNetns">The inode of the host's initial network namespace; null when unknown.</param>
@@ -20,13 +25,14 @@ public static class ReachabilityBuilder
             .Where(c => c.Namespaces?.ContainsKey(NamespaceType.Net) == true)
             .OrderBy(c => c.Name, StringComparer.Ordinal)
             .ThenBy(c => c.Id, StringComparer.Ordinal)
+            .Select(c => (Container: c, Netns: c.Namespaces![NamespaceType.Net].Inode))
             .ToList();
         // What a container is attached to is what its network namespace is attached to: a --network container:X joiner
         // has no endpoints of its own but meets everything X meets.
         var byNetns = ordered
-            .GroupBy(c => c.Namespaces![NamespaceType.Net].Inode)
+            .GroupBy(o => o.Netns)
             .ToDictionary(g => g.Key, g => (IReadOnlyList<DockerNetworkInfo>)g
-                .SelectMany(c => c.Networks)
+                .SelectMany(o => o.Container.Networks)
                 .Select(e => e.NetworkId is { } id && byId.TryGetValue(id, out var n) ? n : byName.GetValueOrDefault(e.Network))
                 .OfType<DockerNetworkInfo>()
                 // host and none are not networks containers meet on: host is caught by the namespace, none isolates.
@@ -34,7 +40,7 @@ public static class ReachabilityBuilder
                 .DistinctBy(n => n.Id)
                 .ToList());
         var running = ordered
-            .Select(c => new Member(new ContainerRef { Id = c.Id, Name = c.Name }, c.Namespaces![NamespaceType.Net].Inode, byNetns[c.Namespaces![NamespaceType.Net].Inode]))
+            .Select(o => new Member(new ContainerRef { Id = o.Container.Id, Name = o.Container.Name }, o.Netns, byNetns[o.Netns]))
             .ToList();
 
         // The answer for two containers follows from their networks (in the order they are attached: the host rule names
@@ -43,7 +49,12 @@ public static class ReachabilityBuilder
         // running containers).
         var classes = new Dictionary<string, int>(StringComparer.Ordinal);
         var classOf = running
-            .Select(m => ClassIndex(classes, $"{m.Netns == hostNetns}|{string.Join(',', m.Networks.Select(n => n.Id))}"))
+            .Select(m =>
+            {
+                var signature = $"{m.Netns == hostNetns}|{string.Join(',', m.Networks.Select(n => n.Id))}";
+                classes.TryAdd(signature, classes.Count);
+                return classes[signature];
+            })
             .ToArray();
         var verdicts = new Dictionary<(int A, int B, bool SameNetns), Verdict>();
         var pairs = new List<ReachabilityPair>(running.Count * (running.Count - 1) / 2);
@@ -64,17 +75,6 @@ public static class ReachabilityBuilder
         }
 
         return new ReachabilityReport { Pairs = pairs };
-    }
-
-    private static int ClassIndex(Dictionary<string, int> classes, string signature)
-    {
-        if (!classes.TryGetValue(signature, out var index))
-        {
-            index = classes.Count;
-            classes[signature] = index;
-        }
-
-        return index;
     }
 
     private static Verdict Judge(Member a, Member b, ulong? hostNetns)

@@ -66,7 +66,7 @@ public sealed record SnapshotState
     /// </summary>
     public ReachabilityReport Reachability
     {
-        get => _reachability ??= ReachabilityBuilder.Build(Containers, Networks, NetworkNamespaces.FirstOrDefault(n => n.IsInitial)?.Inode);
+        get => _reachability ??= ReachabilityBuilder.Build(Containers, Networks, NetworkNamespaces);
         init => _reachability = value;
     }
 

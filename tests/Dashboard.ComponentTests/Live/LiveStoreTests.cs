@@ -137,7 +137,7 @@ public sealed class LiveStoreTests
         var web1 = SampleData.Container("web1");
         var web2 = SampleData.Container("web2");
         // The snapshot holds no Docker network: web1 and web2 share none, only web1 and its --network container: joiner meet.
-        Assert.Equal(ReachabilityBuilder.Build(store.Containers(), [], null).Pairs, store.Reachability!.Pairs);
+        Assert.Equal(ReachabilityBuilder.Build(store.Containers(), [], hostNetns: null).Pairs, store.Reachability!.Pairs);
         Assert.False(PairOf(store, web1, web2).Reachable);
         Assert.Equal("same network namespace", PairOf(store, web1, SampleData.Container("web1-debug")).Reason);
 
@@ -157,7 +157,7 @@ public sealed class LiveStoreTests
         var gone = store.Apply(Batch(5, 5, new LiveChanges { ContainersRemoved = [web2.Id] }));
         Assert.True(gone.Change!.Has(DashboardChangeKinds.Reachability));
         Assert.DoesNotContain(store.Reachability!.Pairs, p => p.A.Id == web2.Id || p.B.Id == web2.Id);
-        Assert.Equal(ReachabilityBuilder.Build(store.Containers(), [mynetwork], null).Pairs, store.Reachability.Pairs);
+        Assert.Equal(ReachabilityBuilder.Build(store.Containers(), [mynetwork], hostNetns: null).Pairs, store.Reachability.Pairs);
 
         // Nothing it follows from changed: the report is the one already worked out.
         var before = store.Reachability;

@@ -99,11 +99,11 @@ public sealed class ComposeDeploymentTests(DeploymentImage image)
             Assert.Contains(await ContainersAsync(http), c => c.Id == before && c.State == "running");
 
             // Down and up again: dockerd removes its socket file and makes a new one (another inode).
-            var socketBefore = SocketInode(engine.Socket);
+            var socketBefore = await InodeAsync(engine.Socket);
             await engine.StopDaemonAsync();
             await WaitForAsync(http, "api/status", (StatusInfo s) => !s.Docker.Available, budget, "the engine reported gone");
             await engine.StartDaemonAsync();
-            Assert.NotEqual(socketBefore, SocketInode(engine.Socket));
+            Assert.NotEqual(socketBefore, await InodeAsync(engine.Socket));
 
             await WaitForAsync(http, "api/status", (StatusInfo s) => s.Docker.State == DockerEngineState.Connected, budget, "connected again");
             var after = await engine.RunAsync(prefix + "after");
@@ -199,11 +199,7 @@ public sealed class ComposeDeploymentTests(DeploymentImage image)
         return default!;
     }
 
-    private static ulong SocketInode(string path)
-    {
-        var stat = Shell.RunAsync("stat", "-c", "%i", path).GetAwaiter().GetResult();
-        return ulong.Parse(stat.Out);
-    }
+    private static async Task<ulong> InodeAsync(string path) => ulong.Parse((await Shell.RunAsync("stat", "-c", "%i", path)).Out);
 
     private static async Task WaitHealthyAsync(string id)
     {
@@ -247,12 +243,11 @@ public sealed class ComposeDeploymentCollection : ICollectionFixture<DeploymentI
 /// <summary>
 /// The dashboard's image, built once for the deployment tests: the server published on this machine, on a runtime
 /// base made from Debian and this machine's .NET (scripts/make-runtime-image.sh), with the Dockerfile's
-/// <c>published</c> target. Removed at the end.
+/// <c>published</c> target, by the first test that needs it (the collection's tests run one at a time). Removed at the end.
 /// </summary>
 public sealed class DeploymentImage : IAsyncDisposable
 {
     private const string RuntimeImage = "namespace-dashboard-runtime:local";
-    private readonly SemaphoreSlim _gate = new(1, 1);
     private bool _built;
 
     public string Name { get; } = $"namespace-dashboard:dt-{Guid.NewGuid().ToString("N")[..6]}";
@@ -262,30 +257,22 @@ public sealed class DeploymentImage : IAsyncDisposable
         Requirements.DockerEngine();
         Tool("docker-compose", "docker-compose (apt-get install docker-compose)");
         Tool("debootstrap", "debootstrap (apt-get install debootstrap), to build the runtime base image");
-        await _gate.WaitAsync();
-        try
+        if (_built)
         {
-            if (_built)
-            {
-                return;
-            }
-
-            var root = Shell.RepositoryRoot;
-            await Shell.RunAsync(Path.Combine(root, "scripts/make-runtime-image.sh"), [RuntimeImage], TimeSpan.FromMinutes(10));
-            var published = Path.Combine(root, "artifacts/publish");
-            if (Directory.Exists(published))
-            {
-                Directory.Delete(published, recursive: true);
-            }
-
-            await Shell.RunAsync("dotnet", ["publish", Path.Combine(root, "src/Server"), "-c", "Release", "-o", published, "--nologo"], TimeSpan.FromMinutes(10));
-            await Shell.RunAsync("docker", ["build", "-q", "--target", "published", "--build-arg", $"RUNTIME_IMAGE={RuntimeImage}", "-t", Name, root], TimeSpan.FromMinutes(5));
-            _built = true;
+            return;
         }
-        finally
+
+        var root = Shell.RepositoryRoot;
+        await Shell.RunAsync(Path.Combine(root, "scripts/make-runtime-image.sh"), [RuntimeImage], TimeSpan.FromMinutes(10));
+        var published = Path.Combine(root, "artifacts/publish");
+        if (Directory.Exists(published))
         {
-            _gate.Release();
+            Directory.Delete(published, recursive: true);
         }
+
+        await Shell.RunAsync("dotnet", ["publish", Path.Combine(root, "src/Server"), "-c", "Release", "-o", published, "--nologo"], TimeSpan.FromMinutes(10));
+        await Shell.RunAsync("docker", ["build", "-q", "--target", "published", "--build-arg", $"RUNTIME_IMAGE={RuntimeImage}", "-t", Name, root], TimeSpan.FromMinutes(5));
+        _built = true;
     }
 
     public async ValueTask DisposeAsync()
@@ -294,8 +281,6 @@ public sealed class DeploymentImage : IAsyncDisposable
         {
             await Shell.RunAsync("docker", ["rmi", "-f", Name], check: false);
         }
-
-        _gate.Dispose();
     }
 
     private static void Tool(string name, string what)
