@@ -17,16 +17,22 @@ public static class NamespaceCatalog
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
     };
 
-    /// <summary>A command that shows the namespace's content from the host, as root.</summary>
+    /// <summary>
+    /// A command that shows the namespace's content from the host, as root. Each runs the host's own tools, never a
+    /// binary inside the container (a distroless image has no shell, ps or findmnt), and works for any process.
+    /// </summary>
     public static string InspectCommand(NamespaceType type, int pid) => type switch
     {
-        NamespaceType.Mnt => $"nsenter -t {pid} -m findmnt",
-        NamespaceType.Pid => $"nsenter -t {pid} -p -m ps -ef",
+        // findmnt reads the process's mount table from the host side.
+        NamespaceType.Mnt => $"findmnt -N {pid}",
+        // The processes in the same PID namespace, by their host PIDs.
+        NamespaceType.Pid => $"pgrep -a --ns {pid} --nslist pid",
         NamespaceType.Net => $"nsenter -t {pid} -n ip addr",
         NamespaceType.Uts => $"nsenter -t {pid} -u hostname",
         NamespaceType.Ipc => $"nsenter -t {pid} -i ipcs",
         NamespaceType.User => $"cat /proc/{pid}/uid_map /proc/{pid}/gid_map",
-        NamespaceType.Cgroup => $"nsenter -t {pid} -C -m cat /proc/self/cgroup",
+        // The process's cgroups as seen from inside its cgroup namespace, through the host's /proc.
+        NamespaceType.Cgroup => $"nsenter -t {pid} -C cat /proc/{pid}/cgroup",
         NamespaceType.Time => $"cat /proc/{pid}/timens_offsets",
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
     };

@@ -72,43 +72,8 @@ public static class SampleData
     public static NamespaceDetail Namespace(NamespaceType type, ulong inode) => Namespaces.Single(n => n.Type == type && n.Inode == inode);
 
     /// <summary>What <c>GET /api/containers/{name}/namespaces</c> answers: eight rows, or none when not running.</summary>
-    public static IReadOnlyList<ContainerNamespaceRow> NamespaceRows(ContainerInfo container) =>
-        container.Namespaces is null || container.Pid is not { } pid
-            ? []
-            : NamespaceTypes.All.Select(t => new ContainerNamespaceRow
-            {
-                Type = t,
-                Inode = container.Namespaces[t].Inode,
-                Sharing = container.Namespaces[t].Sharing,
-                SharedWith = container.Namespaces[t].SharedWith,
-                Description = Descriptions[t],
-                Command = LookInside(t, pid),
-                LsnsCommand = $"lsns -t {t.ToKernelName()} -p {pid}",
-            }).ToList();
-
-    private static readonly Dictionary<NamespaceType, string> Descriptions = new()
-    {
-        [NamespaceType.Mnt] = "Mount points and the root filesystem",
-        [NamespaceType.Pid] = "Process IDs",
-        [NamespaceType.Net] = "Interfaces, addresses, routes, ports",
-        [NamespaceType.Uts] = "Hostname and domain name",
-        [NamespaceType.Ipc] = "System V IPC and POSIX message queues",
-        [NamespaceType.User] = "User and group IDs and capabilities",
-        [NamespaceType.Cgroup] = "The view of the cgroup hierarchy",
-        [NamespaceType.Time] = "Monotonic and boot-time clocks",
-    };
-
-    private static string LookInside(NamespaceType type, int pid) => type switch
-    {
-        NamespaceType.Mnt => $"nsenter -t {pid} -m ls /",
-        NamespaceType.Pid => $"nsenter -t {pid} -p -m ps",
-        NamespaceType.Net => $"nsenter -t {pid} -n ip addr",
-        NamespaceType.Uts => $"nsenter -t {pid} -u hostname",
-        NamespaceType.Ipc => $"nsenter -t {pid} -i ipcs",
-        NamespaceType.User => $"cat /proc/{pid}/uid_map",
-        NamespaceType.Cgroup => $"nsenter -t {pid} -C cat /proc/self/cgroup",
-        _ => $"cat /proc/{pid}/timens_offsets",
-    };
+    /// <remarks>The descriptions and commands are the product's own, so that the pages are tested with what they show.</remarks>
+    public static IReadOnlyList<ContainerNamespaceRow> NamespaceRows(ContainerInfo container) => NamespaceCatalog.ContainerRows(container);
 
     private static Dictionary<NamespaceType, ulong> Own(ulong mnt, ulong pid, ulong net, ulong uts, ulong ipc, ulong? user = null, ulong? cgroup = null) => new()
     {

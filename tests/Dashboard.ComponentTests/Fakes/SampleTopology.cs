@@ -39,22 +39,15 @@ public static class SampleTopology
 
     public static TopologyGraph Graph { get; } = Build();
 
-    public static ReachabilityReport Reachability { get; } = new()
-    {
-        Pairs =
-        [
-            Pair("pidtool", "remapped", true, "same Docker network bridge", "bridge"),
-            Pair("pidtool", "web1", false, "no shared network"),
-            Pair("pidtool", "web1-debug", false, "no shared network"),
-            Pair("pidtool", "web2", false, "no shared network"),
-            Pair("remapped", "web1", false, "no shared network"),
-            Pair("remapped", "web1-debug", false, "no shared network"),
-            Pair("remapped", "web2", false, "no shared network"),
-            Pair("web1", "web1-debug", true, "same network namespace"),
-            Pair("web1", "web2", true, "same Docker network mynetwork", "mynetwork"),
-            Pair("web1-debug", "web2", true, "same Docker network mynetwork", "mynetwork"),
-        ],
-    };
+    /// <summary>The two Docker networks the sample containers are on, as <c>GET /api/networks</c> would list them.</summary>
+    public static IReadOnlyList<DockerNetworkInfo> Networks { get; } =
+    [
+        Network(MyNetworkId, "mynetwork", "br-5e2f0a1c7d33", "172.18.0.0/16", "172.18.0.1"),
+        Network(BridgeNetworkId, "bridge", "docker0", "172.17.0.0/16", "172.17.0.1"),
+    ];
+
+    /// <summary>What the product derives for the sample host (the verdicts and their wording are its own, not a copy).</summary>
+    public static ReachabilityReport Reachability { get; } = ReachabilityBuilder.Build(SampleData.Containers, Networks, SampleData.Initial[NamespaceType.Net]);
 
     private static string Netns(ulong inode) => $"netns:{inode}.1";
 
@@ -159,12 +152,18 @@ public static class SampleTopology
         return new TopologyGraph { Nodes = nodes, Edges = edges };
     }
 
-    private static ReachabilityPair Pair(string a, string b, bool reachable, string reason, params string[] networks) => new()
+    private static DockerNetworkInfo Network(string id, string name, string bridge, string subnet, string gateway) => new()
     {
-        A = new ContainerRef { Id = SampleData.Container(a).Id, Name = a },
-        B = new ContainerRef { Id = SampleData.Container(b).Id, Name = b },
-        Reachable = reachable,
-        Reason = reason,
-        Networks = networks,
+        Id = id,
+        Name = name,
+        Driver = "bridge",
+        Internal = false,
+        EnableIcc = true,
+        Subnets = [subnet],
+        Gateways = [gateway],
+        BridgeInterface = bridge,
+        Containers = SampleData.Containers
+            .SelectMany(c => c.Networks.Where(e => e.Network == name).Select(e => new NetworkMember { Id = c.Id, Name = c.Name, IPv4Address = e.IPv4Address, MacAddress = e.MacAddress }))
+            .ToList(),
     };
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Dashboard.Shared.Contracts;
 using Dashboard.Testing;
@@ -59,6 +60,118 @@ public sealed class ContainerNamespacesTests(DashboardFactory factory) : IClassF
         Assert.Equal($"lsns -t net -p {web1Pid}", netRow.LsnsCommand);
         Assert.Equal(await Shell.ReadlinkNsAsync(web1Pid, "net"), netRow.Inode);
         Assert.All(rows, r => Assert.False(string.IsNullOrWhiteSpace(r.Description)));
+    }
+
+    [Fact]
+    public async Task EveryShownCommandRunsOnTheHostAndAgreesWithTheApi()
+    {
+        Requirements.Root();
+        await using var docker = await DockerScope.CreateAsync();
+        var network = await docker.CreateNetworkAsync("cmdnet");
+        // Two processes in the PID namespace and a mount of its own, so that the lists have something to agree on.
+        var name = await docker.RunAsync(
+            "commands", ["--network", network, "--hostname", "dt-commands", "--mount", "type=tmpfs,destination=/dt-scratch"], ["sh", "-c", "sleep 1d & exec sleep 1d"]);
+        var pid = await docker.PidAsync(name);
+        await WaitUntilAsync(() => File.ReadAllText($"/proc/{pid}/task/{pid}/children").Trim().Length > 0);
+
+        var container = await _http.GetJsonAsync<ContainerInfo>($"/api/containers/{name}");
+        var rows = await _http.GetJsonAsync<List<ContainerNamespaceRow>>($"/api/containers/{name}/namespaces");
+        Assert.Equal(NamespaceTypes.All, rows.Select(r => r.Type));
+        foreach (var row in rows)
+        {
+            var type = row.Type.ToKernelName();
+            // The user copies the line and runs it from the host: each must work without the container's own binaries.
+            var output = await RunShownAsync(row.Command);
+
+            var lsns = (await RunShownAsync(row.LsnsCommand)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(2, lsns.Length); // header and the one namespace
+            Assert.Equal(row.Inode.ToString(CultureInfo.InvariantCulture), Fields(lsns[1])[0]);
+            Assert.Equal(type, Fields(lsns[1])[1]);
+            Assert.Equal(await Shell.ReadlinkNsAsync(pid, type), row.Inode);
+
+            switch (row.Type)
+            {
+                case NamespaceType.Mnt:
+                    // The tree's TARGET column holds the container's root and every mount the engine made for it.
+                    var targets = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1)
+                        .Select(l => Fields(l.TrimStart('│', '├', '└', '─', ' '))[0]).ToHashSet(StringComparer.Ordinal);
+                    Assert.Contains("/", targets);
+                    var scratch = Assert.Single(container.Mounts, m => m.Type == "tmpfs");
+                    Assert.Contains(scratch.Destination, targets);
+                    break;
+                case NamespaceType.Pid:
+                    var detail = await _http.GetJsonAsync<NamespaceDetail>($"/api/namespaces/pid/{row.Inode}");
+                    var listed = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => int.Parse(Fields(l)[0], CultureInfo.InvariantCulture));
+                    Assert.Equal(detail.Processes.Where(p => p.Tid is null).Select(p => p.Pid).Order(), listed.Order());
+                    Assert.Equal(2, detail.ProcessCount);
+                    Assert.Contains(pid, listed);
+                    break;
+                case NamespaceType.Net:
+                    var netns = await _http.GetJsonAsync<NetnsInfo>($"/api/netns/{row.Inode}");
+                    var shown = output.Split('\n').Select(Fields).Where(f => f is ["inet" or "inet6", ..]).Select(f => f[1]);
+                    Assert.Equal(netns.Interfaces.SelectMany(i => i.Addresses).Order(StringComparer.Ordinal), shown.Order(StringComparer.Ordinal));
+                    Assert.Contains(Assert.Single(container.Networks).IPv4Address, shown);
+                    break;
+                case NamespaceType.Uts:
+                    Assert.Equal("dt-commands", output.Trim());
+                    Assert.Equal((await docker.InspectAsync(name)).GetProperty("Config").GetProperty("Hostname").GetString(), output.Trim());
+                    break;
+                case NamespaceType.Ipc:
+                    // A queue made in the container's IPC namespace shows up there; the API does not list IPC objects.
+                    var made = (await Shell.RunAsync("nsenter", "-t", pid.ToString(CultureInfo.InvariantCulture), "-i", "ipcmk", "-Q")).Out;
+                    var msqid = Fields(made)[^1];
+                    var again = await RunShownAsync(row.Command);
+                    Assert.Contains(again.Split('\n').Select(Fields), f => f.Length > 1 && f[1] == msqid);
+                    Assert.DoesNotContain(output.Split('\n').Select(Fields), f => f.Length > 1 && f[1] == msqid);
+                    break;
+                case NamespaceType.User:
+                    var user = await _http.GetJsonAsync<NamespaceDetail>($"/api/namespaces/user/{row.Inode}");
+                    Assert.NotNull(user.UidMap);
+                    Assert.NotNull(user.GidMap);
+                    var ranges = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(Fields)
+                        .Select(f => new IdMapRange { InsideId = long.Parse(f[0], CultureInfo.InvariantCulture), OutsideId = long.Parse(f[1], CultureInfo.InvariantCulture), Count = long.Parse(f[2], CultureInfo.InvariantCulture) });
+                    Assert.Equal([.. user.UidMap, .. user.GidMap], ranges);
+                    break;
+                case NamespaceType.Cgroup:
+                    // What the container's own init sees of its cgroups.
+                    Assert.Equal((await Shell.RunAsync("docker", "exec", name, "cat", "/proc/1/cgroup")).Out, output.Trim());
+                    break;
+                case NamespaceType.Time:
+                    var time = await _http.GetJsonAsync<NamespaceDetail>($"/api/namespaces/time/{row.Inode}");
+                    var offsets = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(Fields).ToList();
+                    Assert.Equal(["monotonic", "boottime"], offsets.Select(f => f[0]));
+                    // The initial time namespace is the one without offsets.
+                    Assert.Equal(time.IsInitial, offsets.All(f => f[1] == "0" && f[2] == "0"));
+                    break;
+                default:
+                    Assert.Fail($"no agreement check for {type}");
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Runs a command shown to the user as its words (no shell), and returns what it printed; it must exit 0.</summary>
+    private static async Task<string> RunShownAsync(string command)
+    {
+        // The commands are plain words: a quote or a shell operator would need a shell, which the user may not type.
+        Assert.DoesNotMatch("[\"'|;&$<>`]", command);
+        var words = command.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var result = await Shell.RunAsync(words[0], words.Skip(1), check: false);
+        Assert.True(result.ExitCode == 0, $"`{command}` exited {result.ExitCode}: {result.StdErr.Trim()}");
+        Assert.False(string.IsNullOrWhiteSpace(result.StdOut), $"`{command}` printed nothing");
+        return result.StdOut;
+    }
+
+    private static string[] Fields(string line) => line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the container's processes did not start in time");
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
     }
 
     [Fact]

@@ -121,6 +121,115 @@ public sealed class TopologyApiTests(DashboardFactory factory) : IClassFixture<D
     }
 
     [Fact]
+    public async Task DerivedReachabilityAgreesWithRealTraffic()
+    {
+        await using var docker = await DockerScope.CreateAsync();
+        var iccOn = await docker.CreateNetworkAsync("iccon");
+        var iccOff = await docker.CreateNetworkAsync("iccoff", "-o", "com.docker.network.bridge.enable_icc=false");
+        var apart = await docker.CreateNetworkAsync("apart");
+        // The host-network container listens in the host's namespace: on a port nothing else holds.
+        var port = FreeTcpPort().ToString(CultureInfo.InvariantCulture);
+        string[] listen = ["httpd", "-f", "-p", port, "-h", "/tmp"];
+        var on1 = await docker.RunAsync("on1", ["--network", iccOn], listen);
+        var on2 = await docker.RunAsync("on2", ["--network", iccOn], listen);
+        var off1 = await docker.RunAsync("off1", ["--network", iccOff], listen);
+        var off2 = await docker.RunAsync("off2", ["--network", iccOff], listen);
+        var alone = await docker.RunAsync("alone", ["--network", apart], listen);
+        var joiner = await docker.RunAsync("joiner", ["--network", $"container:{on1}"]);
+        var onHost = await docker.RunAsync("onhost", ["--network", "host"], listen);
+        string[] names = [on1, on2, off1, off2, alone, joiner, onHost];
+        foreach (var server in new[] { on1, on2, off1, off2, alone, onHost })
+        {
+            await WaitUntilListeningAsync(server, port);
+        }
+
+        var report = await _http.GetJsonAsync<ReachabilityReport>("/api/topology/reachability");
+        var containers = (await _http.GetJsonAsync<List<ContainerInfo>>("/api/containers")).Where(c => names.Contains(c.Name)).ToDictionary(c => c.Name);
+        var hostNetns = await Shell.ReadlinkNsAsync(2, "net");
+        ulong NetnsOf(string name) => containers[name].Namespaces![NamespaceType.Net].Inode;
+
+        // A joiner has no endpoint of its own: it is on whatever its namespace is on.
+        ContainerEndpoint EndpointOf(string name) =>
+            Assert.Single(containers.Values.Where(c => NetnsOf(c.Name) == NetnsOf(name)).SelectMany(c => c.Networks));
+
+        // Where a connection from one container to another goes: the other's address in the namespace they share or on
+        // the network the other's namespace is on; the host's namespace is reached at the gateway of the source's network.
+        async Task<string> AddressAsync(string from, string to)
+        {
+            if (NetnsOf(from) == NetnsOf(to))
+            {
+                return "127.0.0.1";
+            }
+
+            if (NetnsOf(to) == hostNetns)
+            {
+                return (await Shell.RunAsync("docker", "network", "inspect", "--format", "{{(index .IPAM.Config 0).Gateway}}", EndpointOf(from).Network)).Out;
+            }
+
+            return EndpointOf(to).IPv4Address!.Split('/')[0];
+        }
+
+        using var gate = new SemaphoreSlim(4);
+        var probes = names.SelectMany(from => names.Where(to => to != from).Select(async to =>
+        {
+            var address = await AddressAsync(from, to);
+            await gate.WaitAsync(TestContext.Current.CancellationToken);
+            try
+            {
+                var derived = PairOf(report, from, to);
+                var connected = await ConnectsAsync(from, address, port);
+                return (From: from, To: to, derived.Reachable, derived.Reason, Connected: connected);
+            }
+            finally
+            {
+                gate.Release();
+            }
+        })).ToList();
+        var results = await Task.WhenAll(probes);
+
+        Assert.Equal(names.Length * (names.Length - 1), results.Length);
+        var disagreements = results.Where(r => r.Reachable != r.Connected)
+            .Select(r => $"{r.From} -> {r.To}: derived {r.Reachable} ({r.Reason}), traffic {r.Connected}").ToList();
+        Assert.True(disagreements.Count == 0, string.Join("\n", disagreements));
+        // Each case the report tells apart was seen on the wire, both ways.
+        Assert.Contains(results, r => r.Connected && r.Reason == $"same Docker network {iccOn}");
+        Assert.Contains(results, r => !r.Connected && r.Reason == $"inter-container communication is off on {iccOff}");
+        Assert.Contains(results, r => !r.Connected && r.Reason == "no common network");
+        Assert.Contains(results, r => r.Connected && r.Reason == "same network namespace");
+        Assert.Contains(results, r => r.Connected && r.Reason.StartsWith("the host's network namespace holds the bridge of ", StringComparison.Ordinal));
+    }
+
+    /// <summary>Whether <c>nc</c> in <paramref name="from"/> connects to the address; a refusal means no one listens, which the test prevents.</summary>
+    private static async Task<bool> ConnectsAsync(string from, string address, string port)
+    {
+        var nc = await Shell.RunAsync("docker", ["exec", from, "nc", "-w", "3", address, port], check: false);
+        if (nc.ExitCode == 0)
+        {
+            return true;
+        }
+
+        Assert.True(nc.StdErr.Contains("timed out", StringComparison.Ordinal), $"nc from {from} to {address}:{port} failed otherwise: {nc.StdErr.Trim()}");
+        return false;
+    }
+
+    private static async Task WaitUntilListeningAsync(string container, string port)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while ((await Shell.RunAsync("docker", ["exec", container, "nc", "-w", "1", "127.0.0.1", port], check: false)).ExitCode != 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"{container} does not listen on {port}");
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+    }
+
+    private static int FreeTcpPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Any, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    [Fact]
     public async Task ReachabilityJsonSaysItIsDerived()
     {
         var json = JsonDocument.Parse(await _http.GetStringAsync("/api/topology/reachability", TestContext.Current.CancellationToken)).RootElement;
