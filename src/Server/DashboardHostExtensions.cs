@@ -77,11 +77,6 @@ public static class DashboardHostExtensions
 
     public static WebApplication UseDashboard(this WebApplication app)
     {
-        if (app.Environment.IsDevelopment())
-        {
-            app.UseWebAssemblyDebugging();
-        }
-
         app.DecideAccessAtStart();
         app.UseExceptionHandler();
         app.UseSecurityHeaders();
@@ -91,6 +86,12 @@ public static class DashboardHostExtensions
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
+        if (app.Environment.IsDevelopment())
+        {
+            // After the Host/Origin checks and the token: the debug proxy it starts can drive the browser's dev tools.
+            app.UseWebAssemblyDebugging();
+        }
+
         app.UseAntiforgery();
         app.UseCookieAntiforgeryOnApi();
 

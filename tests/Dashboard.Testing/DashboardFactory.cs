@@ -9,13 +9,22 @@ public class DashboardFactory : WebApplicationFactory<Program>
 {
     private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "dt-dashboard-" + Guid.NewGuid().ToString("N")[..8]);
 
-    /// <summary>Settings applied on top of appsettings.json, e.g. <c>Dashboard:DockerEndpoint</c>.</summary>
+    /// <summary>
+    /// Settings applied on top of appsettings.json, e.g. <c>Dashboard:DockerEndpoint</c>. Without an access token among
+    /// them the dashboard runs open (<c>Dashboard:OpenOnLoopback</c>): it is reached on loopback or in-process only, and
+    /// tests that are not about access need no token. Set <c>Dashboard:OpenOnLoopback</c> to false for the real default.
+    /// </summary>
     public Dictionary<string, string?> Settings { get; } = new();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(Environments.Production);
         builder.UseSetting("Dashboard:DatabasePath", Path.Combine(_dataDir, "dashboard.db"));
+        if (!Settings.ContainsKey("Dashboard:AccessToken") && !Settings.ContainsKey("Dashboard:AccessTokenFile"))
+        {
+            builder.UseSetting("Dashboard:OpenOnLoopback", "true");
+        }
+
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);

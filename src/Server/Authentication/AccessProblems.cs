@@ -3,9 +3,13 @@ namespace Dashboard.Server.Authentication;
 /// <summary>The RFC 7807 answers of access control; API clients get these, never a redirect to a login page.</summary>
 internal static class AccessProblems
 {
-    /// <summary>Paths that scripts and the app's own code call: they get status codes; everything else is a page.</summary>
+    /// <summary>
+    /// Paths that scripts and the app's own code call: they get status codes; everything else is a page. The WebAssembly
+    /// debug proxy (Development) counts too: a debugger, not a person, calls it, and a redirect would tell it nothing.
+    /// </summary>
     public static bool IsApi(HttpRequest request) =>
-        request.Path.StartsWithSegments("/api") || request.Path.StartsWithSegments("/hubs") || request.Path.StartsWithSegments("/openapi");
+        request.Path.StartsWithSegments("/api") || request.Path.StartsWithSegments("/hubs") || request.Path.StartsWithSegments("/openapi")
+        || request.Path.StartsWithSegments("/_framework/debug");
 
     public static Task UnauthorizedAsync(HttpContext context, bool tokenGiven)
     {

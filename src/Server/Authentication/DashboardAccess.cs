@@ -5,8 +5,9 @@ namespace Dashboard.Server.Authentication;
 
 /// <summary>
 /// Whether a token is required and which one. Decided once, when the server has bound its addresses: a configured
-/// token always applies; without one, a server reachable beyond loopback makes up a token and prints a login URL
-/// (as Jupyter and the Aspire dashboard do), and one reachable only from this machine runs open.
+/// token always applies; without one, the server makes up a token at every start and prints a login URL with it (as
+/// Jupyter and the Aspire dashboard do). It runs open only when told to (<see cref="DashboardOptions.OpenOnLoopback"/>)
+/// and only while every address is loopback; otherwise it refuses to start.
 /// Until then nothing is open and no token matches, so a request that arrives early is refused, never let through.
 /// </summary>
 internal sealed partial class DashboardAccess(IOptions<DashboardOptions> options, ILogger<DashboardAccess> logger)
@@ -15,7 +16,7 @@ internal sealed partial class DashboardAccess(IOptions<DashboardOptions> options
 
     private sealed record Decision(bool Open, byte[]? TokenHash);
 
-    /// <summary>True when no token is required (no token configured, listening on loopback only).</summary>
+    /// <summary>True when no token is required (<see cref="DashboardOptions.OpenOnLoopback"/>, loopback only).</summary>
     public bool IsOpen => _decision?.Open == true;
 
     /// <summary>True when a token is required; false while open and before start.</summary>
@@ -23,7 +24,14 @@ internal sealed partial class DashboardAccess(IOptions<DashboardOptions> options
 
     public bool Matches(string? candidate) => _decision?.TokenHash is { } hash && AccessTokens.Matches(candidate, hash);
 
-    /// <summary>Called once the server listens on <paramref name="addresses"/>; logs what it decided.</summary>
+    /// <summary>Why the server must not go on (open on an address beyond loopback); null when it may.</summary>
+    public string? Refusal { get; private set; }
+
+    /// <summary>
+    /// Called once the server listens on <paramref name="addresses"/> (none for an in-process host); logs what it decided.
+    /// Told to run open on an address beyond loopback, it decides nothing, so that every request stays refused, and
+    /// sets <see cref="Refusal"/> for the caller to stop the server.
+    /// </summary>
     public void Decide(IReadOnlyCollection<string> addresses)
     {
         var errors = new List<string>();
@@ -40,22 +48,38 @@ internal sealed partial class DashboardAccess(IOptions<DashboardOptions> options
             _decision = new Decision(false, AccessTokens.Hash(configured));
             LogTokenRequired(logger, string.IsNullOrEmpty(options.Value.AccessToken) ? "Dashboard:AccessTokenFile" : "Dashboard:AccessToken");
         }
-        else if (exposed.Count > 0)
+        else if (options.Value.OpenOnLoopback)
         {
-            var token = AccessTokens.Generate();
-            _decision = new Decision(false, AccessTokens.Hash(token));
-            LogTokenGenerated(logger, string.Join(", ", exposed));
-            foreach (var address in addresses)
+            if (exposed.Count > 0)
             {
-                LogLoginUrl(logger, LoginUrl(address, token));
+                Refusal = $"Dashboard:OpenOnLoopback=true, but the server listens beyond loopback on {string.Join(", ", exposed)}, where it would be open to other machines. "
+                    + "Listen on loopback only (e.g. --urls http://127.0.0.1:5080), or remove Dashboard:OpenOnLoopback to require a token.";
+                LogRefused(logger, Refusal);
+                return;
             }
-        }
-        else
-        {
+
             _decision = new Decision(true, null);
             LogOpen(logger, addresses.Count == 0 ? "an in-process host without sockets" : string.Join(", ", addresses));
         }
+        else
+        {
+            var token = AccessTokens.Generate();
+            _decision = new Decision(false, AccessTokens.Hash(token));
+            LogTokenGenerated(logger, addresses.Count == 0 ? "an in-process host without sockets" : string.Join(", ", addresses));
+            if (addresses.FirstOrDefault() is { } first)
+            {
+                PrintLoginLine(LoginLine(first, token));
+            }
+        }
     }
+
+    /// <summary>
+    /// The line printed at start: plain text on standard output, so that a terminal shows the URL alone and clickable,
+    /// and the token stays out of log files (the log entry says where to look instead).
+    /// </summary>
+    internal static string LoginLine(string address, string token) => ListenAddresses.IsLoopback(address)
+        ? $"Log in to the dashboard at {LoginUrl(address, token)}"
+        : $"Log in to the dashboard at {LoginUrl(address, token)} (from another machine, put in the host and port you reach it at)";
 
     /// <summary>A wildcard address becomes localhost: the URL must be one a browser can open, if only on this machine.</summary>
     internal static string LoginUrl(string address, string token)
@@ -68,15 +92,21 @@ internal sealed partial class DashboardAccess(IOptions<DashboardOptions> options
         return $"{baseUrl}/login?t={token}";
     }
 
+    private static void PrintLoginLine(string line)
+    {
+        Console.Out.WriteLine(line);
+        Console.Out.Flush();
+    }
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Access token required ({Source}): log in at /login or send 'Authorization: Bearer <token>'.")]
     private static partial void LogTokenRequired(ILogger logger, string source);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Listening beyond loopback on {Addresses} and no access token is configured: generated one for this run. Set Dashboard:AccessToken or Dashboard:AccessTokenFile to keep one across restarts.")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "No access token configured: generated one for this run (listening on {Addresses}); the login URL with it is printed on standard output. Set Dashboard:AccessToken or Dashboard:AccessTokenFile to keep one across restarts.")]
     private static partial void LogTokenGenerated(ILogger logger, string addresses);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Log in to the dashboard at {LoginUrl} (put in the host and port you reach it at)")]
-    private static partial void LogLoginUrl(ILogger logger, string loginUrl);
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Not starting: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "No access token: the dashboard is open to every user and program on this machine (it listens on {Addresses} only). Set Dashboard:AccessToken to require one.")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dashboard:OpenOnLoopback=true: the dashboard is open, without a token, to every user and program on this machine (it listens on {Addresses} only).")]
     private static partial void LogOpen(ILogger logger, string addresses);
 }

@@ -10,7 +10,7 @@ namespace Dashboard.Server.Authentication;
 /// <summary>
 /// Who may read the dashboard. Browsers log in once with the token and then carry an HttpOnly cookie; scripts send the
 /// token as a bearer token. Every endpoint requires one or the other unless it allows anonymous access (login, logout,
-/// health) or the server runs open (no token configured, loopback only).
+/// health) or the server runs open (<c>Dashboard:OpenOnLoopback</c>, loopback only).
 /// </summary>
 internal static class DashboardAuthentication
 {
@@ -64,11 +64,31 @@ internal static class DashboardAuthentication
         return services;
     }
 
-    /// <summary>Decides open or token once the server has bound its addresses (see <see cref="DashboardAccess"/>).</summary>
+    /// <summary>
+    /// Decides open or token once the server has bound its addresses (see <see cref="DashboardAccess"/>), and stops it
+    /// when the decision is a refusal; <see cref="StartRefusal"/> then tells the caller why.
+    /// </summary>
     public static void DecideAccessAtStart(this WebApplication app)
     {
+        var access = app.Services.GetRequiredService<DashboardAccess>();
         app.Lifetime.ApplicationStarted.Register(() =>
-            app.Services.GetRequiredService<DashboardAccess>().Decide(ListenAddresses.Of(app.Services.GetRequiredService<IServer>())));
+        {
+            access.Decide(ListenAddresses.Of(app.Services.GetRequiredService<IServer>()));
+            if (access.Refusal is not null)
+            {
+                app.Lifetime.StopApplication();
+            }
+        });
+    }
+
+    /// <summary>
+    /// Asks, after the server has stopped, why it stopped right after it started (see <see cref="DecideAccessAtStart"/>);
+    /// null when it did not. Taken before the start, because the services are gone once it has stopped.
+    /// </summary>
+    public static Func<string?> StartRefusal(this WebApplication app)
+    {
+        var access = app.Services.GetRequiredService<DashboardAccess>();
+        return () => access.Refusal;
     }
 
     /// <summary>

@@ -19,12 +19,18 @@ public sealed class DashboardOptions
 
     /// <summary>
     /// The token that lets a browser log in (it then gets a cookie) and scripts call the API (<c>Authorization: Bearer</c>).
-    /// Empty: one is generated at start when the server listens beyond loopback; on loopback only it runs open.
+    /// Empty: one is generated at every start and its login URL printed, unless <see cref="OpenOnLoopback"/> is set.
     /// </summary>
     public string? AccessToken { get; set; }
 
     /// <summary>A file holding the access token (e.g. a Docker secret), so that it stays out of the environment.</summary>
     public string? AccessTokenFile { get; set; }
+
+    /// <summary>
+    /// Runs without a token, open to every user and program on this machine, while every address the server listens on
+    /// is loopback; with any other address the server refuses to start. Not together with a token.
+    /// </summary>
+    public bool OpenOnLoopback { get; set; }
 
     /// <summary>
     /// Host names the dashboard answers to besides IP addresses, <c>localhost</c> and the names it listens on, separated

@@ -81,6 +81,12 @@ internal sealed class DashboardOptionsValidator : IValidateOptions<DashboardOpti
 
         // Reads the file too, so that a missing or unreadable one stops the start instead of leaving the dashboard locked.
         AccessTokens.ReadConfigured(options, errors);
+        if (options.OpenOnLoopback && (!string.IsNullOrEmpty(options.AccessToken) || !string.IsNullOrWhiteSpace(options.AccessTokenFile)))
+        {
+            // Either would be a mistake to guess at: a token nobody needs, or an open dashboard its owner meant to lock.
+            errors.Add("Dashboard:OpenOnLoopback=true and an access token (Dashboard:AccessToken or Dashboard:AccessTokenFile) are both set; set one or the other.");
+        }
+
         AllowedHostList.Parse(options.AllowedHosts, errors);
 
         if (options.RateLimit.Burst is < 1 or > 1_000_000)

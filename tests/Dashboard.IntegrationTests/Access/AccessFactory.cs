@@ -69,7 +69,10 @@ public class AccessFactory : DashboardFactory
     }
 }
 
-/// <summary>The server on a real socket (Kestrel, its limits, real WebSockets), bound where the test says.</summary>
+/// <summary>
+/// The server on a real socket (Kestrel, its limits, real WebSockets), bound where the test says. Without a
+/// <c>token</c> it runs with <c>Dashboard:OpenOnLoopback</c> (see <see cref="DashboardFactory"/>) unless the test sets it to false.
+/// </summary>
 public sealed class SocketAccessDashboard : IDisposable
 {
     private readonly Socket _socket;

@@ -108,6 +108,11 @@ public sealed class AccessTokensTests
     public void LoginUrlsCanBeOpened(string address, string url) => Assert.Equal(url, DashboardAccess.LoginUrl(address, "abc"));
 
     [Theory]
+    [InlineData("http://127.0.0.1:5080", "Log in to the dashboard at http://127.0.0.1:5080/login?t=abc")]
+    [InlineData("http://0.0.0.0:8080", "Log in to the dashboard at http://localhost:8080/login?t=abc (from another machine, put in the host and port you reach it at)")]
+    public void TheLoginLineSaysWhereToPutTheHost(string address, string line) => Assert.Equal(line, DashboardAccess.LoginLine(address, "abc"));
+
+    [Theory]
     [InlineData(null, "/")]
     [InlineData("", "/")]
     [InlineData("/containers?type=net", "/containers?type=net")]

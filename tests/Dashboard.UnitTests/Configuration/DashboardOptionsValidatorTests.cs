@@ -88,6 +88,19 @@ public sealed class DashboardOptionsValidatorTests
         Assert.Contains("both set", Assert.Single(result.Failures!));
     }
 
+    [Theory]
+    [InlineData("0123456789abcdef0123", null)]
+    [InlineData(null, "/run/secrets/token")]
+    public void OpenOnLoopbackAndATokenContradictEachOther(string? token, string? file)
+    {
+        var result = _validator.Validate(null, new DashboardOptions { OpenOnLoopback = true, AccessToken = token, AccessTokenFile = file });
+        Assert.Contains(result.Failures!, f => f.StartsWith("Dashboard:OpenOnLoopback=true and an access token", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void OpenOnLoopbackAloneIsValid() =>
+        Assert.True(_validator.Validate(null, new DashboardOptions { OpenOnLoopback = true }).Succeeded);
+
     [Fact]
     public void ATokenOfPrintableAsciiIsValid() =>
         Assert.True(_validator.Validate(null, new DashboardOptions { AccessToken = "Xy7-_.~!0123456789abc", AllowedHosts = "dash.example.com; *.lan ,other" }).Succeeded);
