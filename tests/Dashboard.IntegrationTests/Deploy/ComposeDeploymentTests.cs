@@ -10,9 +10,10 @@ namespace Dashboard.IntegrationTests.Deploy;
 /// <summary>
 /// The image and the compose file for real: the server is published on this machine, the image built on a runtime
 /// base made from Debian and this machine's .NET (no registry is reachable), and started with docker-compose from
-/// the repository's docker-compose.yml (with tests/deploy/docker-compose.ci.yml on top). From outside, its API must
-/// report the test's containers with the inodes readlink gives on the host, and its own container among them; and
-/// it must follow an engine through a restart that replaces the socket file.
+/// the repository's docker-compose.yml (with tests/deploy/docker-compose.ci.yml on top, which changes no privilege).
+/// The server must run as a non-root user holding only the collectors' capabilities; from outside, its API must report
+/// the test's containers with the inodes readlink gives on the host, and its own container among them; and it must
+/// follow an engine through a restart that replaces the socket file.
 /// Runs alone: the image build makes unlabelled intermediate containers, which tests comparing the whole host's
 /// containers beside it would see as strangers.
 /// </summary>
@@ -31,17 +32,20 @@ public sealed class ComposeDeploymentTests(DeploymentImage image)
         {
             var network = await docker.CreateNetworkAsync("mynetwork");
             var web1 = await docker.RunAsync("web1", ["--network", network]);
-            var web2 = await docker.RunAsync("web2", ["--network", network]);
 
             var dashboardId = await deployment.UpAsync();
+            await AssertLeastPrivilegeAsync(dashboardId);
             using var http = Client(port, token);
             var status = (await http.GetFromJsonAsync<StatusInfo>("api/status", DashboardJson.Options, TestContext.Current.CancellationToken))!;
             Assert.True(status.Docker.Available, status.Docker.Error);
             Assert.Equal(StorageState.Ok, status.Storage?.State);
             Assert.Equal("/data/dashboard.db", status.Storage?.Path);
-            var containers = (await http.GetFromJsonAsync<List<ContainerInfo>>("api/containers", DashboardJson.Options, TestContext.Current.CancellationToken))!;
 
-            // The test's containers, with every inode as the host's readlink gives it.
+            // The test's containers, one started before the dashboard and one after, with every inode as the host's
+            // readlink gives it: the unprivileged server reads any process's namespaces.
+            var web2 = await docker.RunAsync("web2", ["--network", network]);
+            var containers = await WaitForAsync(http, "api/containers", (List<ContainerInfo> l) => l.Any(c => c.Name == web2 && c.Namespaces?.Count == 8),
+                TimeSpan.FromSeconds(60), "a container started after the dashboard");
             foreach (var name in new[] { web1, web2 })
             {
                 var pid = await docker.PidAsync(name);
@@ -158,6 +162,43 @@ public sealed class ComposeDeploymentTests(DeploymentImage image)
         {
             await ShellEnv(_environment, "docker-compose", [.. _compose, "logs", "--no-color", "--tail", "40"], check: false);
             await ShellEnv(_environment, "docker-compose", [.. _compose, "down", "-v", "--timeout", "5"], check: false);
+        }
+    }
+
+    /// <summary>The capabilities the server keeps (docker-compose.yml, cap_add; scripts/container-entrypoint.sh).</summary>
+    private static readonly ulong ServerCapabilities = Bit(CapDacReadSearch) | Bit(CapSysPtrace) | Bit(CapSysAdmin);
+    private const int CapDacReadSearch = 2;
+    private const int CapSysPtrace = 19;
+    private const int CapSysAdmin = 21;
+
+    private static ulong Bit(int capability) => 1UL << capability;
+
+    /// <summary>
+    /// The container as docker-compose.yml makes it (not privileged, read-only root, no-new-privileges), and its main
+    /// process, the server after the entrypoint's drop, as the host's /proc shows it: a non-root user holding exactly
+    /// the collectors' capabilities, with no way to gain more.
+    /// </summary>
+    private static async Task AssertLeastPrivilegeAsync(string id)
+    {
+        var host = (await Shell.RunAsync("docker", "inspect", "--format",
+            "{{.HostConfig.Privileged}} {{.HostConfig.ReadonlyRootfs}} {{json .HostConfig.SecurityOpt}} {{.State.Pid}}", id)).Out.Split(' ');
+        Assert.Equal("false", host[0]);
+        Assert.Equal("true", host[1]);
+        Assert.Contains("no-new-privileges", host[2], StringComparison.Ordinal);
+
+        var pid = int.Parse(host[3]);
+        var command = (await File.ReadAllTextAsync($"/proc/{pid}/cmdline", TestContext.Current.CancellationToken)).Split('\0');
+        Assert.Equal(["dotnet", "/app/Dashboard.Server.dll"], command[..2]);
+        var status = (await File.ReadAllLinesAsync($"/proc/{pid}/status", TestContext.Current.CancellationToken))
+            .Select(l => l.Split(':', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1].Trim());
+        var uids = status["Uid"].Split('\t').Select(int.Parse).ToArray();
+        var gids = status["Gid"].Split('\t').Select(int.Parse).ToArray();
+        Assert.All(uids, u => Assert.Equal(1654, u));
+        Assert.All(gids, g => Assert.Equal(1654, g));
+        Assert.Equal("1", status["NoNewPrivs"]);
+        foreach (var set in new[] { "CapEff", "CapPrm", "CapAmb", "CapBnd" })
+        {
+            Assert.True(ServerCapabilities == Convert.ToUInt64(status[set], 16), $"{set} is {status[set]}, expected {ServerCapabilities:x16}");
         }
     }
 
