@@ -89,6 +89,7 @@ public static class DashboardHostExtensions
         app.UseReadOnlyUnlessDeclared();
         app.UseStatusCodePages();
         app.UseRateLimiter();
+        app.UseFailedCredentialsLimit();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();

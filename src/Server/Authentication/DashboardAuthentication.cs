@@ -22,6 +22,7 @@ internal static class DashboardAuthentication
     public static IServiceCollection AddDashboardAuthentication(this IServiceCollection services)
     {
         services.AddSingleton<DashboardAccess>();
+        services.AddSingleton<FailedCredentials>();
 
         // Keys live in memory only: nothing secret is written to disk, and a restart (which may generate a new token)
         // signs every browser out.

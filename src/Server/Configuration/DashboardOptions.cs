@@ -85,4 +85,10 @@ public sealed class RateLimitOptions
 
     /// <summary>Requests per second a client gets back after a burst.</summary>
     public int RequestsPerSecond { get; set; } = 100;
+
+    /// <summary>Wrong access tokens a client may send, on any path, before its requests with a token are refused.</summary>
+    public int FailureBurst { get; set; } = 20;
+
+    /// <summary>Wrong access tokens per minute a client gets back after its budget is spent.</summary>
+    public int FailuresPerMinute { get; set; } = 6;
 }
