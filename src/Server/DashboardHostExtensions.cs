@@ -93,7 +93,7 @@ public static class DashboardHostExtensions
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
-        app.UseCookieAntiforgeryOnApi();
+        app.UseCookieAntiforgery();
 
         app.MapHealthChecks("/healthz").AllowAnonymous()
             .Add(endpoint => endpoint.Metadata.Add(new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head])));
