@@ -77,6 +77,7 @@ public static class DashboardHostExtensions
 
     public static WebApplication UseDashboard(this WebApplication app)
     {
+        app.UseTrustedProxyHeaders();
         if (app.Environment.IsDevelopment())
         {
             app.UseWebAssemblyDebugging();

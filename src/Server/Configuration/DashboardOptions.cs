@@ -32,6 +32,12 @@ public sealed class DashboardOptions
     /// </summary>
     public string? AllowedHosts { get; set; }
 
+    /// <summary>
+    /// The reverse proxies (IP addresses or CIDR ranges, separated by <c>;</c>) whose <c>X-Forwarded-For</c> and
+    /// <c>X-Forwarded-Proto</c> are believed. Empty: none.
+    /// </summary>
+    public string? ForwardedHeaders { get; set; }
+
     /// <summary>How many requests one client may make to the API, the hub and the login page.</summary>
     public RateLimitOptions RateLimit { get; set; } = new();
 

@@ -82,6 +82,7 @@ internal sealed class DashboardOptionsValidator : IValidateOptions<DashboardOpti
         // Reads the file too, so that a missing or unreadable one stops the start instead of leaving the dashboard locked.
         AccessTokens.ReadConfigured(options, errors);
         AllowedHostList.Parse(options.AllowedHosts, errors);
+        TrustedProxies.Parse(options.ForwardedHeaders, errors);
 
         if (options.RateLimit.Burst is < 1 or > 1_000_000)
         {
