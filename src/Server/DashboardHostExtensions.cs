@@ -77,6 +77,7 @@ public static class DashboardHostExtensions
 
     public static WebApplication UseDashboard(this WebApplication app)
     {
+        app.UseTrustedProxyHeaders();
         app.DecideAccessAtStart();
         app.UseExceptionHandler();
         app.UseSecurityHeaders();
@@ -84,6 +85,7 @@ public static class DashboardHostExtensions
         app.UseReadOnlyUnlessDeclared();
         app.UseStatusCodePages();
         app.UseRateLimiter();
+        app.UseFailedCredentialsLimit();
         app.UseAuthentication();
         app.UseAuthorization();
         if (app.Environment.IsDevelopment())
@@ -93,7 +95,7 @@ public static class DashboardHostExtensions
         }
 
         app.UseAntiforgery();
-        app.UseCookieAntiforgeryOnApi();
+        app.UseCookieAntiforgery();
 
         app.MapHealthChecks("/healthz").AllowAnonymous()
             .Add(endpoint => endpoint.Metadata.Add(new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head])));

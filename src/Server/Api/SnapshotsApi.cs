@@ -1,4 +1,5 @@
 using System.Globalization;
+using Dashboard.Server.Authentication;
 using Dashboard.Server.Storage;
 using Dashboard.Shared.Contracts;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -24,10 +25,12 @@ internal static class SnapshotsApi
             .WithSummary("What changed from snapshot id to snapshot otherId: containers, namespaces, sharing, interfaces and addresses.");
         group.MapPost("/", Take)
             .WithName("TakeSnapshot")
-            .WithSummary("Takes a snapshot of the host as it is now; 201 with the new snapshot.");
+            .WithSummary("Takes a snapshot of the host as it is now; 201 with the new snapshot.")
+            .RequireCookieAntiforgery();
         group.MapDelete("/{id}", Delete)
             .WithName("DeleteSnapshot")
-            .WithSummary("Removes one snapshot (the dashboard's own data; nothing on the host changes).");
+            .WithSummary("Removes one snapshot (the dashboard's own data; nothing on the host changes).")
+            .RequireCookieAntiforgery();
         return app;
     }
 

@@ -11,7 +11,7 @@ namespace Dashboard.Server.Authentication;
 /// browser cannot set headers on a WebSocket. The query string is accepted nowhere else: URLs end up in logs and history.
 /// </summary>
 internal sealed class AccessTokenHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory loggerFactory, UrlEncoder encoder, DashboardAccess access)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory loggerFactory, UrlEncoder encoder, DashboardAccess access, FailedCredentials failures)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
 {
     public static string? ReadToken(HttpRequest request)
@@ -39,6 +39,12 @@ internal sealed class AccessTokenHandler(
 
         if (!access.Matches(token))
         {
+            // An open server checks no token, so nothing is guessed there and nothing is counted.
+            if (access.RequiresToken)
+            {
+                failures.Charge(Context);
+            }
+
             return Task.FromResult(AuthenticateResult.Fail("The access token is not the dashboard's."));
         }
 

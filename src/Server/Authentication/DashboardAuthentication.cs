@@ -22,6 +22,7 @@ internal static class DashboardAuthentication
     public static IServiceCollection AddDashboardAuthentication(this IServiceCollection services)
     {
         services.AddSingleton<DashboardAccess>();
+        services.AddSingleton<FailedCredentials>();
 
         // Keys live in memory only: nothing secret is written to disk, and a restart (which may generate a new token)
         // signs every browser out.
@@ -92,14 +93,20 @@ internal static class DashboardAuthentication
     }
 
     /// <summary>
-    /// Requests that change the dashboard's data (every /api request that is not a GET) with the cookie must carry the
-    /// antiforgery token in <see cref="AntiforgeryHeader"/>; a bearer token cannot be sent by another site, so it needs none.
-    /// The hub is left out: it is read-only, and the origin check keeps other sites off it.
+    /// Marks an endpoint that changes the dashboard's data: with the cookie, a request to it must carry the antiforgery
+    /// token in <see cref="AntiforgeryHeader"/>; a bearer token cannot be sent by another site, so it needs none.
+    /// On the endpoint itself, not a path prefix, so that no spelling of its path gets around the check.
     /// </summary>
-    public static IApplicationBuilder UseCookieAntiforgeryOnApi(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    public static TBuilder RequireCookieAntiforgery<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(CookieAntiforgeryMetadata.Instance);
+
+    /// <summary>
+    /// Checks the endpoints marked with <see cref="RequireCookieAntiforgery"/>. The hub is not marked: it is read-only,
+    /// and the origin check keeps other sites off it.
+    /// </summary>
+    public static IApplicationBuilder UseCookieAntiforgery(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
-        if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method) && !HttpMethods.IsOptions(context.Request.Method)
-            && context.Request.Path.StartsWithSegments("/api")
+        if (context.GetEndpoint()?.Metadata.GetMetadata<CookieAntiforgeryMetadata>() is not null
             && context.User.Identity is { IsAuthenticated: true, AuthenticationType: CookieScheme })
         {
             if (!await IsAntiforgeryValidAsync(context))
@@ -147,6 +154,12 @@ internal static class DashboardAuthentication
         var back = request.PathBase + request.Path + request.QueryString;
         context.Response.Redirect(request.PathBase + "/login" + QueryString.Create("returnUrl", back.ToString()));
         return Task.CompletedTask;
+    }
+
+    /// <summary>The marker <see cref="RequireCookieAntiforgery"/> puts on an endpoint.</summary>
+    internal sealed class CookieAntiforgeryMetadata
+    {
+        public static readonly CookieAntiforgeryMetadata Instance = new();
     }
 
     private sealed class DashboardAccessRequirement : IAuthorizationRequirement;

@@ -21,7 +21,8 @@ internal static class LoginApi
         return app;
     }
 
-    internal static async Task<IResult> ShowLogin(HttpContext context, DashboardAccess access, IAntiforgery antiforgery, string? t = null, string? returnUrl = null)
+    internal static async Task<IResult> ShowLogin(
+        HttpContext context, DashboardAccess access, IAntiforgery antiforgery, FailedCredentials failures, string? t = null, string? returnUrl = null)
     {
         var target = LocalUrl(returnUrl);
         if (!access.RequiresToken || IsLoggedIn(context))
@@ -37,13 +38,14 @@ internal static class LoginApi
                 return Results.Redirect(target);
             }
 
+            failures.Charge(context);
             return LoginForm(context, antiforgery, target, "That token is not this dashboard's. Check the login URL in the server's log.", StatusCodes.Status401Unauthorized);
         }
 
         return LoginForm(context, antiforgery, target, error: null, StatusCodes.Status200OK);
     }
 
-    internal static async Task<IResult> LogIn(HttpContext context, DashboardAccess access, IAntiforgery antiforgery)
+    internal static async Task<IResult> LogIn(HttpContext context, DashboardAccess access, IAntiforgery antiforgery, FailedCredentials failures)
     {
         IFormCollection form;
         try
@@ -68,6 +70,7 @@ internal static class LoginApi
 
         if (!access.Matches(form["token"].ToString()))
         {
+            failures.Charge(context);
             return LoginForm(context, antiforgery, target, "That token is not this dashboard's.", StatusCodes.Status401Unauthorized);
         }
 

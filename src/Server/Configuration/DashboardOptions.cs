@@ -38,6 +38,12 @@ public sealed class DashboardOptions
     /// </summary>
     public string? AllowedHosts { get; set; }
 
+    /// <summary>
+    /// The reverse proxies (IP addresses or CIDR ranges, separated by <c>;</c>) whose <c>X-Forwarded-For</c> and
+    /// <c>X-Forwarded-Proto</c> are believed. Empty: none.
+    /// </summary>
+    public string? ForwardedHeaders { get; set; }
+
     /// <summary>How many requests one client may make to the API, the hub and the login page.</summary>
     public RateLimitOptions RateLimit { get; set; } = new();
 
@@ -91,4 +97,10 @@ public sealed class RateLimitOptions
 
     /// <summary>Requests per second a client gets back after a burst.</summary>
     public int RequestsPerSecond { get; set; } = 100;
+
+    /// <summary>Wrong access tokens a client may send, on any path, before its requests with a token are refused.</summary>
+    public int FailureBurst { get; set; } = 20;
+
+    /// <summary>Wrong access tokens per minute a client gets back after its budget is spent.</summary>
+    public int FailuresPerMinute { get; set; } = 6;
 }

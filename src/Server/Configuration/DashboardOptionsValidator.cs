@@ -88,6 +88,7 @@ internal sealed class DashboardOptionsValidator : IValidateOptions<DashboardOpti
         }
 
         AllowedHostList.Parse(options.AllowedHosts, errors);
+        TrustedProxies.Parse(options.ForwardedHeaders, errors);
 
         if (options.RateLimit.Burst is < 1 or > 1_000_000)
         {
@@ -97,6 +98,16 @@ internal sealed class DashboardOptionsValidator : IValidateOptions<DashboardOpti
         if (options.RateLimit.RequestsPerSecond is < 1 or > 1_000_000)
         {
             errors.Add($"Dashboard:RateLimit:RequestsPerSecond must be between 1 and 1000000; got {options.RateLimit.RequestsPerSecond}.");
+        }
+
+        if (options.RateLimit.FailureBurst is < 1 or > 1_000_000)
+        {
+            errors.Add($"Dashboard:RateLimit:FailureBurst must be between 1 and 1000000; got {options.RateLimit.FailureBurst}.");
+        }
+
+        if (options.RateLimit.FailuresPerMinute is < 1 or > 1_000_000)
+        {
+            errors.Add($"Dashboard:RateLimit:FailuresPerMinute must be between 1 and 1000000; got {options.RateLimit.FailuresPerMinute}.");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Threading.RateLimiting;
 using Dashboard.Server.Configuration;
 using Microsoft.AspNetCore.RateLimiting;
@@ -36,7 +35,7 @@ internal static class RequestLimits
             var limit = dashboard.Value.RateLimit;
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context => IsLimited(context.Request)
-                ? RateLimitPartition.GetTokenBucketLimiter(ClientKey(context.Connection.RemoteIpAddress), _ => new TokenBucketRateLimiterOptions
+                ? RateLimitPartition.GetTokenBucketLimiter(ClientKeys.Of(context.Connection.RemoteIpAddress), _ => new TokenBucketRateLimiterOptions
                 {
                     TokenLimit = limit.Burst,
                     TokensPerPeriod = limit.RequestsPerSecond,
@@ -61,11 +60,4 @@ internal static class RequestLimits
     private static bool IsLimited(HttpRequest request) =>
         request.Path.StartsWithSegments("/api") || request.Path.StartsWithSegments("/hubs") || request.Path.StartsWithSegments("/openapi")
         || request.Path.StartsWithSegments("/login") || request.Path.StartsWithSegments("/logout");
-
-    private static string ClientKey(IPAddress? address) => address switch
-    {
-        null => "in-process",
-        { IsIPv4MappedToIPv6: true } => address.MapToIPv4().ToString(),
-        _ => address.ToString(),
-    };
 }

@@ -581,7 +581,18 @@ internal sealed partial class SqliteSnapshotStore : ISnapshotStore, IDisposable
             var directory = System.IO.Path.GetDirectoryName(_path);
             if (!string.IsNullOrEmpty(directory))
             {
-                Directory.CreateDirectory(directory);
+                OwnerOnlyFiles.CreateFolder(directory);
+            }
+
+            var (tightened, untouched) = OwnerOnlyFiles.Prepare(_path);
+            foreach (var (file, before) in tightened)
+            {
+                LogTightened(file, OwnerOnlyFiles.Octal(before), OwnerOnlyFiles.Octal(OwnerOnlyFiles.Tightened(before)));
+            }
+
+            foreach (var (file, why) in untouched)
+            {
+                LogNotTightened(file, why);
             }
 
             connection = new SqliteConnection(_connectionString);
@@ -739,6 +750,12 @@ internal sealed partial class SqliteSnapshotStore : ISnapshotStore, IDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Snapshot storage is {State}: {Error}. The live dashboard goes on; snapshots are retried.")]
     private partial void LogUnusable(Exception? exception, StorageState state, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Path} could be read or written by other users ({Before}); it is now {After}: snapshots hold command lines")]
+    private partial void LogTightened(string path, string before, string after);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Path} may be readable by other users and its mode cannot be changed: {Why}")]
+    private partial void LogNotTightened(string path, string why);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Snapshot storage in {Path} works again")]
     private partial void LogRecovered(string path);

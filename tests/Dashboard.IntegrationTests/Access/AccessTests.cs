@@ -394,7 +394,7 @@ public sealed partial class AccessTests(AccessFactory factory) : IClassFixture<A
     }
 
     /// <summary>The hidden fields of the form on <paramref name="url"/> (antiforgery token, return URL).</summary>
-    private static async Task<List<KeyValuePair<string, string>>> FormFieldsAsync(HttpClient browser, string url)
+    internal static async Task<List<KeyValuePair<string, string>>> FormFieldsAsync(HttpClient browser, string url)
     {
         var html = await browser.GetStringAsync(url, Ct);
         return HiddenFields().Matches(html).Select(m => new KeyValuePair<string, string>(m.Groups["name"].Value, WebUtility.HtmlDecode(m.Groups["value"].Value))).ToList();

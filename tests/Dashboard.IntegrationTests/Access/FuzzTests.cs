@@ -6,9 +6,10 @@ namespace Dashboard.IntegrationTests.Access;
 
 /// <summary>
 /// Thousands of malformed requests against a throw-away server and database on a loopback socket: wrong methods, odd
-/// paths and encodings, traversal, huge queries, headers and ids, broken bodies and broken HTTP. None may get a 5xx,
-/// leak a file, a token or a stack trace, and the server must serve a good request afterwards. Seeded: a failure
-/// names the seed and the request, so it can be replayed.
+/// paths and encodings, traversal, huge queries, headers and ids, broken bodies and broken HTTP, and every real route
+/// spelt in the ways that fool path checks. None may get a 5xx, leak a file, a token or a stack trace; none without
+/// the right token may get a 2xx, or a 3xx anywhere but the login page, from a route that needs the token; and the
+/// server must serve a good request afterwards. Seeded: a failure names the seed and the request, so it can be replayed.
 /// </summary>
 public sealed class FuzzTests
 {
@@ -36,6 +37,36 @@ public sealed class FuzzTests
         "/openapi/v1.json", "/hubs/dashboard", "/hubs/dashboard/negotiate", "/", "/containers", "/namespaces/{}/{}", "/_framework/blazor.web.js",
     ];
 
+    /// <summary>
+    /// Spellings of a path (its first segment and the rest) that a check by path prefix or by exact path gets wrong:
+    /// doubled or encoded slashes, case, dot segments, trailing slashes and dots, <c>;</c> parameters, overlong UTF-8
+    /// (<c>C0 AF</c> is '/', <c>C0 AE</c> '.', both invalid), encoded letters.
+    /// </summary>
+    private static readonly Func<string, string, string>[] s_pathTricks =
+    [
+        (first, rest) => $"//{first}{rest}",
+        (first, rest) => $"/{first.ToUpperInvariant()}{rest.ToUpperInvariant()}",
+        (first, rest) => $"/{first}{rest.Replace("/", "%2F")}",
+        (first, rest) => $"/{first}%2f{rest.TrimStart('/')}",
+        (first, rest) => $"/{first}/.{rest}",
+        (first, rest) => $"/{first}{rest}/",
+        (first, rest) => $"/{first}{rest}.",
+        (first, rest) => $"/{first}{rest}..",
+        (first, rest) => $"/{first};x=1{rest}",
+        (first, rest) => $"/{first}{rest};jsessionid=1",
+        (first, rest) => $"/{first}%c0%af{rest.TrimStart('/')}",
+        (first, rest) => $"/{first}/%c0%ae{rest}",
+        (first, rest) => $"/{first}\u00c0\u00af{rest.TrimStart('/')}",
+        (first, rest) => $"/%{(int)(first.Length > 0 ? first[0] : 'a'):x2}{(first.Length > 0 ? first[1..] : "")}{rest}",
+        (first, rest) => $"/{first}/x/..{rest}",
+        (first, rest) => $"/{first}\\{rest.TrimStart('/')}",
+    ];
+
+    private static readonly string[] s_trickMethods = ["HEAD", "POST", "OPTIONS", "TRACE", "DELETE", "PUT"];
+
+    /// <summary>What answers anyone: the health check, the login and logout forms, the icon the login page shows.</summary>
+    private static readonly string[] s_anonymousSegments = ["healthz", "login", "logout", "favicon.svg"];
+
     private static readonly string[] s_methods = ["GET", "GET", "GET", "HEAD", "POST", "POST", "PUT", "DELETE", "DELETE", "PATCH", "OPTIONS", "TRACE", "PROPFIND", "CONNECTX", "FOO"];
     private static readonly string[] s_queryKeys = ["type", "container", "pid", "from", "to", "limit", "offset", "t", "returnUrl", "access_token", "id", "negotiateVersion", "x"];
 
@@ -45,6 +76,9 @@ public sealed class FuzzTests
         using var server = new SocketAccessDashboard(IPAddress.Loopback, AccessFactory.Token);
         server.Factory.Settings["Dashboard:RateLimit:Burst"] = "1000000";
         server.Factory.Settings["Dashboard:RateLimit:RequestsPerSecond"] = "1000000";
+        // Wrong tokens are most of what is sent: a spent budget would turn the rest into 429s (tested on its own).
+        server.Factory.Settings["Dashboard:RateLimit:FailureBurst"] = "1000000";
+        server.Factory.Settings["Dashboard:RateLimit:FailuresPerMinute"] = "1000000";
         var ct = TestContext.Current.CancellationToken;
         using var handler = new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, MaxConnectionsPerServer = 8 };
         using var http = new HttpClient(handler) { BaseAddress = server.Address, Timeout = TimeSpan.FromSeconds(30) };
@@ -55,10 +89,19 @@ public sealed class FuzzTests
         // Each request is made from its own seed, so that one can be replayed alone.
         var random = new Random(Seed);
         var seeds = Enumerable.Range(0, HttpRequests + RawRequests).Select(_ => random.Next()).ToArray();
-        await Parallel.ForEachAsync(Enumerable.Range(0, seeds.Length), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (i, token) =>
+        var tricks = PathTrickRequests().ToArray();
+        using (var iconAnswer = await http.GetAsync("/favicon.svg", ct))
         {
-            var r = new Random(seeds[i]);
-            var (what, status, body) = i < HttpRequests ? await SendHttpAsync(http, r, token) : await SendRawAsync(server.Port, r, token);
+            s_icon = await iconAnswer.Content.ReadAsStringAsync(ct);
+        }
+
+        await Parallel.ForEachAsync(Enumerable.Range(0, seeds.Length + tricks.Length), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (i, token) =>
+        {
+            var r = new Random(i < seeds.Length ? seeds[i] : i);
+            var answer = i < HttpRequests ? await SendHttpAsync(http, r, token)
+                : i < seeds.Length ? await SendRawAsync(server.Port, r, token)
+                : await SendRawAsync(server.Port, tricks[i - seeds.Length], token);
+            var (what, status, body) = (answer.What, answer.Status, answer.Body);
             statuses.AddOrUpdate(status, 1, (_, n) => n + 1);
             if (status == 0)
             {
@@ -70,7 +113,11 @@ public sealed class FuzzTests
             var serverFault = status >= 500 && !(status == 505 && what.StartsWith("raw", StringComparison.Ordinal));
             if (serverFault || body.Contains("root:x:0:0") || body.Contains(AccessFactory.Token) || body.Contains("   at Dashboard.") || body.Contains("   at Microsoft."))
             {
-                failures.Enqueue($"request {i} (seed {seeds[i]}): {what} -> {status}: {Shorten(body)}");
+                failures.Enqueue($"request {i} (seed {(i < seeds.Length ? seeds[i] : i)}): {what} -> {status}: {Shorten(body)}");
+            }
+            else if (!answer.Credentialed && LetsInWithoutToken(answer))
+            {
+                failures.Enqueue($"request {i} without the token let in: {what} -> {status} {answer.Location}: {Shorten(body)}");
             }
         });
 
@@ -82,6 +129,8 @@ public sealed class FuzzTests
         // Most were refused as they should be, and some reached the handlers with the right token.
         Assert.True(statuses.Where(s => s.Key is >= 400 and < 500).Sum(s => s.Value) > HttpRequests / 2, summary);
         Assert.True(statuses.GetValueOrDefault(200) > 0, summary);
+        // The tricks were sent and answered.
+        Assert.True(tricks.Length > 500, $"{tricks.Length} path tricks");
 
         using var good = new HttpRequestMessage(HttpMethod.Get, "/api/status") { Headers = { Authorization = new("Bearer", AccessFactory.Token) } };
         using var answer = await http.SendAsync(good, ct);
@@ -90,7 +139,77 @@ public sealed class FuzzTests
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
     }
 
-    private static async Task<(string What, int Status, string Body)> SendHttpAsync(HttpClient http, Random r, CancellationToken ct)
+    private static string s_icon = "";
+
+    /// <summary>An answer as the checks need it; <c>Credentialed</c>: the request carried the right token.</summary>
+    private sealed record Answer(string What, int Status, string Body, bool Credentialed, string? Location = null, string Method = "GET", string Path = "/");
+
+    /// <summary>
+    /// A request without the token got in: a 2xx that is not one of the anonymous answers, or a redirect anywhere but to
+    /// the login page. A HEAD answer has no body to recognise, so there the path decides.
+    /// </summary>
+    private static bool LetsInWithoutToken(Answer answer)
+    {
+        if (answer.Status is >= 300 and < 400)
+        {
+            var location = answer.Location ?? "";
+            var path = Uri.TryCreate(location, UriKind.Absolute, out var absolute) && absolute.Scheme is "http" or "https" ? absolute.PathAndQuery : location;
+            return !(path == "/login" || path.StartsWith("/login?", StringComparison.Ordinal));
+        }
+
+        if (answer.Status is < 200 or >= 300)
+        {
+            return false;
+        }
+
+        var body = answer.Body;
+        var anonymousBody = body.Trim() == "Healthy"
+            || (body.Contains("· Container Namespace Dashboard</title>") && (body.Contains("<title>Log in") || body.Contains("<title>Log out")))
+            || (s_icon.Length > 0 && body == s_icon);
+        return !anonymousBody && !(answer.Method == "HEAD" && IsAnonymousPath(answer.Path));
+    }
+
+    /// <summary>Whether a path, however spelt, names one of the anonymous routes.</summary>
+    private static bool IsAnonymousPath(string path)
+    {
+        string decoded;
+        try
+        {
+            decoded = Uri.UnescapeDataString(path.Split('?')[0]);
+        }
+        catch (UriFormatException)
+        {
+            decoded = path;
+        }
+
+        var first = decoded.Replace('\\', '/').Split('/', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? "";
+        first = first.Split(';')[0].TrimEnd('.').ToLowerInvariant();
+        return s_anonymousSegments.Contains(first) || s_anonymousSegments.Contains(first + ".svg");
+    }
+
+    /// <summary>Every real route in every spelling of <see cref="s_pathTricks"/>, with GET and one other method, with no token or a wrong one.</summary>
+    private static IEnumerable<string> PathTrickRequests()
+    {
+        var n = 0;
+        foreach (var route in s_routes)
+        {
+            var path = route.Replace("{}", "1");
+            var slash = path.IndexOf('/', 1);
+            var (first, rest) = slash < 0 ? (path[1..], "") : (path[1..slash], path[slash..]);
+            foreach (var trick in s_pathTricks)
+            {
+                var tricked = trick(first, rest);
+                foreach (var method in new[] { "GET", s_trickMethods[n++ % s_trickMethods.Length] })
+                {
+                    var authorization = n % 3 == 0 ? "Authorization: Bearer wrong-token-0123456789\r\n" : "";
+                    var body = method is "POST" or "PUT" or "DELETE" ? "Content-Length: 0\r\n" : "";
+                    yield return $"{method} {tricked} HTTP/1.1\r\nHost: 127.0.0.1\r\n{authorization}{body}Connection: close\r\n\r\n";
+                }
+            }
+        }
+    }
+
+    private static async Task<Answer> SendHttpAsync(HttpClient http, Random r, CancellationToken ct)
     {
         var method = new HttpMethod(Pick(r, s_methods));
         var path = RandomPath(r);
@@ -111,10 +230,11 @@ public sealed class FuzzTests
         }
 
         using var request = new HttpRequestMessage(method, uri);
+        var credentialed = false;
         switch (r.Next(6))
         {
             case 5:
-            case 0: request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + AccessFactory.Token); break;
+            case 0: request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + AccessFactory.Token); credentialed = true; break;
             case 1: request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + RandomValue(r)); break;
             case 2: request.Headers.TryAddWithoutValidation("Authorization", Pick(r, ["Basic Zm9vOmJhcg==", "Bearer", "Bearer  ", "bearer " + AccessFactory.Token + "x", "Token " + AccessFactory.Token, RandomValue(r)])); break;
         }
@@ -163,17 +283,17 @@ public sealed class FuzzTests
         {
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
             var body = method == HttpMethod.Head ? "" : await ReadSomeAsync(await response.Content.ReadAsStreamAsync(ct), ct);
-            return (what, (int)response.StatusCode, body);
+            return new Answer(what, (int)response.StatusCode, body, credentialed, response.Headers.Location?.OriginalString, method.Method, uri.AbsolutePath);
         }
         catch (HttpRequestException e)
         {
             // Kestrel may close a connection whose request it refused before reading it all (a big body): not an answer.
-            return (what + $" [{e.Message}]", 0, "");
+            return new Answer(what + $" [{e.Message}]", 0, "", credentialed);
         }
     }
 
     /// <summary>Bytes no HTTP client would send: broken request lines, headers, framing and encodings.</summary>
-    private static async Task<(string What, int Status, string Body)> SendRawAsync(int port, Random r, CancellationToken ct)
+    private static Task<Answer> SendRawAsync(int port, Random r, CancellationToken ct)
     {
         string[] lines =
         [
@@ -208,8 +328,16 @@ public sealed class FuzzTests
         }
 
         var body = r.Next(3) == 0 ? Pick(r, ["zz\r\nnot-a-chunk\r\n", "0\r\n\r\n", "{\"broken\":", "a=b&c"]) : "";
-        var text = requestLine + "\r\n" + string.Join("\r\n", headers) + "\r\n\r\n" + body;
+        return SendRawAsync(port, requestLine + "\r\n" + string.Join("\r\n", headers) + "\r\n\r\n" + body, ct);
+    }
+
+    /// <summary>Sends the bytes as they are (Latin-1: one byte per char) and reads the answer until the server closes.</summary>
+    private static async Task<Answer> SendRawAsync(int port, string text, CancellationToken ct)
+    {
         var what = "raw " + Shorten(text.Replace("\r\n", "\\r\\n"));
+        var credentialed = text.Contains("Authorization: Bearer " + AccessFactory.Token + "\r\n", StringComparison.Ordinal);
+        var requestLine = text.Split("\r\n")[0].Split(' ');
+        var (method, path) = (requestLine[0], requestLine.Length > 1 ? requestLine[1] : "");
 
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -222,16 +350,45 @@ public sealed class FuzzTests
             // No answer at all (a body still awaited when the time ran out) is no 5xx either; anything else starts with a status line.
             if (answer.Length == 0)
             {
-                return (what, 0, "");
+                return new Answer(what, 0, "", credentialed);
             }
 
             var status = answer.StartsWith("HTTP/1.1 ", StringComparison.Ordinal) && int.TryParse(answer.AsSpan(9, 3), out var code) ? code : 999;
-            return (what, status, answer);
+            var headerEnd = answer.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+            var head = headerEnd < 0 ? answer : answer[..headerEnd];
+            var location = head.Split("\r\n").FirstOrDefault(l => l.StartsWith("Location:", StringComparison.OrdinalIgnoreCase))?["Location:".Length..].Trim();
+            var content = headerEnd < 0 ? "" : Unchunked(head, answer[(headerEnd + 4)..]);
+            return new Answer(what, status, content, credentialed, location, method, path);
         }
         catch (Exception e) when (e is SocketException or IOException or OperationCanceledException && !ct.IsCancellationRequested)
         {
-            return (what + $" [{e.GetType().Name}]", 0, "");
+            return new Answer(what + $" [{e.GetType().Name}]", 0, "", credentialed);
         }
+    }
+
+    /// <summary>The body of a raw answer; a chunked one is put together so that it can be recognised.</summary>
+    private static string Unchunked(string head, string body)
+    {
+        if (!head.Contains("Transfer-Encoding: chunked", StringComparison.OrdinalIgnoreCase))
+        {
+            return body;
+        }
+
+        var text = new StringBuilder();
+        var at = 0;
+        while (at < body.Length)
+        {
+            var lineEnd = body.IndexOf("\r\n", at, StringComparison.Ordinal);
+            if (lineEnd < 0 || !int.TryParse(body.AsSpan(at, lineEnd - at).Trim(), System.Globalization.NumberStyles.HexNumber, null, out var size) || size == 0)
+            {
+                break;
+            }
+
+            text.Append(body, lineEnd + 2, Math.Min(size, body.Length - lineEnd - 2));
+            at = lineEnd + 2 + size + 2;
+        }
+
+        return text.ToString();
     }
 
     private static string RandomPath(Random r)

@@ -71,6 +71,34 @@ public sealed class ReadOnlyEndpointTests(DashboardFactory factory) : IClassFixt
     }
 
     [Fact]
+    public void EveryEndpointThatChangesDataRequiresTheCookieAntiforgeryToken()
+    {
+        _ = factory.Server;
+        var endpoints = factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
+        var unmarked = new List<string>();
+        var marked = 0;
+        foreach (var endpoint in endpoints)
+        {
+            var route = "/" + endpoint.RoutePattern.RawText?.TrimStart('/');
+            var writes = endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods.Any(m => m is not ("GET" or "HEAD" or "OPTIONS")) ?? false;
+            // The login and logout forms check their own token (to answer an expired form with the form); SignalR's
+            // transports post and delete on a read-only hub that the origin check guards.
+            var exempt = route is "/login" or "/logout" || route.StartsWith(DashboardHubContract.Path, StringComparison.Ordinal);
+            var hasMarker = endpoint.Metadata.GetMetadata<Dashboard.Server.Authentication.DashboardAuthentication.CookieAntiforgeryMetadata>() is not null;
+            if (writes && !exempt && !hasMarker)
+            {
+                unmarked.Add($"{route} ({endpoint.DisplayName})");
+            }
+
+            marked += hasMarker ? 1 : 0;
+        }
+
+        Assert.True(unmarked.Count == 0, "endpoints that change data without RequireCookieAntiforgery():\n" + string.Join('\n', unmarked));
+        // POST and DELETE of snapshots.
+        Assert.Equal(2, marked);
+    }
+
+    [Fact]
     public void TheHubOffersNothingButSubscribe()
     {
         var methods = typeof(Dashboard.Server.Live.DashboardHub).GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly).Select(m => m.Name).ToList();

@@ -32,6 +32,19 @@ public sealed class DashboardOptionsValidatorTests
     }
 
     [Fact]
+    public void ForwardedHeadersTakesAddressesAndRangesAndNamesEveryBadEntry()
+    {
+        Assert.True(_validator.Validate(null, new DashboardOptions { ForwardedHeaders = "172.18.0.1; 10.0.0.0/8, fd00::/8;::1" }).Succeeded);
+
+        var result = _validator.Validate(null, new DashboardOptions { ForwardedHeaders = "proxy.lan;10.0.0.0/33;172.18.0.1", RateLimit = new() { FailureBurst = 0 } });
+        var failures = result.Failures!.ToList();
+        Assert.Equal(3, failures.Count);
+        Assert.Contains(failures, f => f.Contains("Dashboard:ForwardedHeaders entry 'proxy.lan'"));
+        Assert.Contains(failures, f => f.Contains("Dashboard:ForwardedHeaders entry '10.0.0.0/33'"));
+        Assert.Contains(failures, f => f.Contains("Dashboard:RateLimit:FailureBurst"));
+    }
+
+    [Fact]
     public void DescriptorScanIntervalOfZeroIsRefused()
     {
         var result = _validator.Validate(null, new DashboardOptions { DescriptorScanInterval = TimeSpan.Zero });
