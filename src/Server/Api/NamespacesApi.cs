@@ -1,6 +1,7 @@
 using Dashboard.Server.Collection.Proc;
 using Dashboard.Server.State;
 using Dashboard.Shared.Contracts;
+using Dashboard.Shared.Model;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Dashboard.Server.Api;

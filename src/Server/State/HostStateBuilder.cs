@@ -3,6 +3,7 @@ using Dashboard.Server.Collection.Docker;
 using Dashboard.Server.Collection.Net;
 using Dashboard.Server.Collection.Proc;
 using Dashboard.Shared.Contracts;
+using Dashboard.Shared.Model;
 
 namespace Dashboard.Server.State;
 
