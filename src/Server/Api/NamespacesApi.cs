@@ -61,7 +61,7 @@ internal static class NamespacesApi
 
         if (container is not null)
         {
-            var lookup = ContainerLookup.Find(current.Containers, container);
+            var lookup = DockerLookup.FindContainer(current.Containers, container);
             if (lookup.Container is not { } c)
             {
                 return Problems.ContainerLookupFailed(container, lookup);
