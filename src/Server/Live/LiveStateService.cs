@@ -139,6 +139,8 @@ internal sealed partial class LiveStateService(
         var netDone = Stopwatch.GetTimestamp();
         // Refreshes run one at a time, so the registry sees the states in the order they were built.
         var generations = identity.Observe(scan.Namespaces.Keys.Where(k => k.Type == NamespaceType.Net).Select(k => k.Inode));
+        // The store's status enters the host's status here and nowhere else: read after the scan, it is as new as the
+        // rest of a state that GET /api/status waits for, and the live stream carries it with the state.
         var state = HostStateBuilder.Build(scan, dockerState, docker.Endpoint, startedAt, net, generations, snapshots?.Status);
         LogRefreshed(
             Stopwatch.GetElapsedTime(startedAt, dockerDone).TotalMilliseconds,
