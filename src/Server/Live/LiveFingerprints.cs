@@ -32,8 +32,7 @@ internal sealed class LiveFingerprints
         NetworkNamespaces = state.NetworkNamespaceList.ToDictionary(n => n.Inode, Bytes),
         TopologyNodes = state.Topology.Nodes.ToDictionary(n => n.Id, Bytes, StringComparer.Ordinal),
         TopologyEdges = state.Topology.Edges.ToDictionary(e => e.Id, Bytes, StringComparer.Ordinal),
-        // No reachability: clients derive it from the containers and networks (it has an entry per pair of running
-        // containers, so fingerprinting and sending it grew with the square of the host's size).
+        // No reachability: the stream does not carry it (see LiveSnapshot).
     };
 
     public LiveSnapshot ToSnapshot() => new()
