@@ -8,7 +8,7 @@ namespace Dashboard.Bench;
 /// <summary>
 /// What a live dashboard pays every few seconds: a rescan by a scanner that keeps what it read, with nothing changed
 /// since its previous scan, against a full scan by a scanner that keeps nothing (what every scan cost before scans
-/// were incremental), and against the full pass the kept scanner makes every <c>DescriptorScanInterval</c>.
+/// were incremental), and against the full pass the kept scanner makes every <c>FullPassInterval</c>.
 /// </summary>
 [MemoryDiagnoser]
 [MedianColumn]
@@ -39,9 +39,9 @@ public class RescanBenchmarks
             _fleet = SleeperFleet.Start(ExtraProcesses / ProcessesPerGroup, ProcessesPerGroup, TimeSpan.FromSeconds(60));
         }
 
-        // The descriptor pass never falls due by itself here: Rescan measures the scans between passes.
-        _rescanner = new ProcScanner("/proc", NullLogger.Instance) { DescriptorScanInterval = TimeSpan.FromDays(1) };
-        _fullPasser = new ProcScanner("/proc", NullLogger.Instance) { DescriptorScanInterval = TimeSpan.FromDays(1) };
+        // The full pass never falls due by itself here: Rescan measures the scans between passes.
+        _rescanner = new ProcScanner("/proc", NullLogger.Instance) { FullPassInterval = TimeSpan.FromDays(1) };
+        _fullPasser = new ProcScanner("/proc", NullLogger.Instance) { FullPassInterval = TimeSpan.FromDays(1) };
         _rescanner.Scan();
         _fullPasser.Scan();
         Describe();
@@ -68,7 +68,7 @@ public class RescanBenchmarks
     public object Rescan() => _rescanner.Scan();
 
     [Benchmark]
-    public object RescanWithDescriptors() => _fullPasser.Scan(forceDescriptors: true);
+    public object RescanWithDescriptors() => _fullPasser.Scan(forceFullPass: true);
 
     /// <summary>
     /// Prints the host's size and, from the scanner's own phase log, where a full scan and a rescan spend their time,
@@ -78,7 +78,7 @@ public class RescanBenchmarks
     {
         var logger = new ConsoleDebugLogger();
         var full = new ProcScanner("/proc", logger).Scan();
-        var kept = new ProcScanner("/proc", logger) { DescriptorScanInterval = TimeSpan.FromDays(1) };
+        var kept = new ProcScanner("/proc", logger) { FullPassInterval = TimeSpan.FromDays(1) };
         kept.Scan();
         kept.Scan();
         var threads = full.Processes.Sum(p => CountEntries($"/proc/{p.Pid}/task"));

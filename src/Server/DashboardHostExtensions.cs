@@ -37,7 +37,6 @@ public static class DashboardHostExtensions
         builder.Services.AddSingleton<IValidateOptions<DashboardOptions>, DashboardOptionsValidator>();
 
         builder.Services.AddSingleton<DockerCollector>();
-        builder.Services.AddSingleton<IDockerSource>(sp => sp.GetRequiredService<DockerCollector>());
         builder.Services.AddSingleton<DockerTracker>();
         builder.Services.AddSingleton<IProcSource, ProcSource>();
         builder.Services.AddSingleton<INetworkSource, NetworkCollector>();

@@ -15,5 +15,5 @@ public sealed partial class InodeLink
     /// <summary>Inside a past view, the snapshot's source, whose namespace pages the link opens.</summary>
     [CascadingParameter] public IDashboardData? PastData { get; set; }
 
-    private string Href => (PastData?.Links ?? DashboardLinks.Live).Namespace(Type, Inode);
+    private string Href => DashboardLinks.In(PastData).Namespace(Type, Inode);
 }

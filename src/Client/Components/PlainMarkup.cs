@@ -3,8 +3,9 @@ using MudBlazor;
 namespace Dashboard.Client.Components;
 
 /// <summary>
-/// The classes MudChip and MudLink put on their elements, for chips and links written as plain markup in long tables,
-/// where a component per cell costs the browser seconds at hundreds of rows. Only the small chip size is used.
+/// The classes MudChip and MudLink put on their elements, for chips and links written as plain markup in long tables:
+/// a component per cell (a MudChip, a MudLink, a MudTooltip around a chip) costs the browser seconds at hundreds of
+/// rows (docs/benchmarks.md). Only the small chip size is used.
 /// </summary>
 public static class PlainMarkup
 {

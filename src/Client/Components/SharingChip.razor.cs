@@ -21,5 +21,5 @@ public sealed partial class SharingChip
     private string Label => SharingDisplay.Label(Sharing, SharedWith);
     private string ChipClasses => PlainMarkup.Chip(SharingDisplay.ChipColor(Sharing), SharingDisplay.ChipVariant(Sharing), clickable: true) + " ma-0";
     private string TooltipText => SharingDisplay.Tooltip(Inode, Sharing, SharedWith);
-    private string NamespaceHref => (PastData?.Links ?? DashboardLinks.Live).Namespace(Type, Inode);
+    private string NamespaceHref => DashboardLinks.In(PastData).Namespace(Type, Inode);
 }

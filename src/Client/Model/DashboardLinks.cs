@@ -1,4 +1,5 @@
 using System.Globalization;
+using Dashboard.Client.Services;
 using Dashboard.Shared.Contracts;
 
 namespace Dashboard.Client.Model;
@@ -16,6 +17,9 @@ public sealed class DashboardLinks
 
     /// <summary>The live pages.</summary>
     public static DashboardLinks Live { get; } = new("");
+
+    /// <summary>The pages a component links to: those of the past view that cascades <paramref name="pastData"/>, else the live ones.</summary>
+    public static DashboardLinks In(IDashboardData? pastData) => pastData?.Links ?? Live;
 
     /// <summary>The pages of one snapshot.</summary>
     public static DashboardLinks Snapshot(long id) => new(string.Create(CultureInfo.InvariantCulture, $"history/{id}/"));

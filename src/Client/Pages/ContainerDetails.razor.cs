@@ -7,22 +7,13 @@ using Microsoft.AspNetCore.Components;
 namespace Dashboard.Client.Pages;
 
 /// <summary>One container: what it asked Docker for, and the eight namespaces it actually got.</summary>
-public sealed partial class ContainerDetails : IDisposable
+public sealed partial class ContainerDetails : DashboardPage
 {
-    private readonly CancellationTokenSource _cts = new();
-    private LiveReload? _live;
     private ContainerInfo? _container;
     private IReadOnlyList<ContainerNamespaceRow> _namespaces = [];
     private bool _loading = true;
     private bool _notFound;
     private string? _error;
-
-    [Inject] public required IDashboardData LiveData { get; init; }
-
-    /// <summary>A snapshot to show instead of the live state, cascaded by the past view.</summary>
-    [CascadingParameter] public IDashboardData? PastData { get; set; }
-
-    private IDashboardData Data => PastData ?? LiveData;
 
     [Parameter] public required string IdOrName { get; set; }
 
@@ -70,8 +61,7 @@ public sealed partial class ContainerDetails : IDisposable
         }
     }
 
-    protected override void OnInitialized() =>
-        _live = new LiveReload(Data, Affects, LoadAsync, InvokeAsync, StateHasChanged);
+    protected override void OnInitialized() => Follow(Affects, LoadAsync);
 
     protected override Task OnParametersSetAsync()
     {
@@ -80,7 +70,7 @@ public sealed partial class ContainerDetails : IDisposable
         _error = null;
         _container = null;
         _namespaces = [];
-        return _live!.LoadAsync();
+        return LoadNowAsync();
     }
 
     // The container shown loads again when it changed (its sharing changes with the others); one not found, when any did.
@@ -91,14 +81,14 @@ public sealed partial class ContainerDetails : IDisposable
     {
         try
         {
-            var container = Data.GetContainerAsync(IdOrName, _cts.Token);
-            var namespaces = Data.GetContainerNamespacesAsync(IdOrName, _cts.Token);
+            var container = Data.GetContainerAsync(IdOrName, Cancellation);
+            var namespaces = Data.GetContainerNamespacesAsync(IdOrName, Cancellation);
             _container = await container;
             _namespaces = await namespaces ?? [];
             _notFound = _container is null;
             _error = null;
         }
-        catch (Exception ex) when (ApiErrors.IsLoadFailure(ex, _cts.Token))
+        catch (Exception ex) when (ApiErrors.IsLoadFailure(ex, Cancellation))
         {
             _error = ApiErrors.Describe($"container {IdOrName}", ex);
         }
@@ -106,12 +96,5 @@ public sealed partial class ContainerDetails : IDisposable
         {
             _loading = false;
         }
-    }
-
-    public void Dispose()
-    {
-        _live?.Dispose();
-        _cts.Cancel();
-        _cts.Dispose();
     }
 }

@@ -6,22 +6,13 @@ using Microsoft.AspNetCore.Components;
 namespace Dashboard.Client.Pages;
 
 /// <summary>Every container with the sharing of its eight namespaces at a glance.</summary>
-public sealed partial class Containers : IDisposable
+public sealed partial class Containers : DashboardPage
 {
-    private readonly CancellationTokenSource _cts = new();
-    private LiveReload? _live;
     private IReadOnlyList<ContainerInfo>? _containers;
     private bool _loading = true;
     private string? _error;
     private string? _query;
     private bool _runningOnly;
-
-    [Inject] public required IDashboardData LiveData { get; init; }
-
-    /// <summary>A snapshot to show instead of the live state, cascaded by the past view.</summary>
-    [CascadingParameter] public IDashboardData? PastData { get; set; }
-
-    private IDashboardData Data => PastData ?? LiveData;
 
     private IReadOnlyList<ContainerInfo> Visible => ContainerFilter.Apply(_containers ?? [], _query, _runningOnly);
 
@@ -29,8 +20,8 @@ public sealed partial class Containers : IDisposable
 
     protected override Task OnInitializedAsync()
     {
-        _live = new LiveReload(Data, c => c.Has(DashboardChangeKinds.Containers), LoadAsync, InvokeAsync, StateHasChanged);
-        return _live.LoadAsync();
+        Follow(c => c.Has(DashboardChangeKinds.Containers), LoadAsync);
+        return LoadNowAsync();
     }
 
     private async Task LoadAsync()
@@ -38,10 +29,10 @@ public sealed partial class Containers : IDisposable
         _loading = _containers is null;
         try
         {
-            _containers = await Data.GetContainersAsync(_cts.Token);
+            _containers = await Data.GetContainersAsync(Cancellation);
             _error = null;
         }
-        catch (Exception ex) when (ApiErrors.IsLoadFailure(ex, _cts.Token))
+        catch (Exception ex) when (ApiErrors.IsLoadFailure(ex, Cancellation))
         {
             _error = ApiErrors.Describe("the containers", ex);
         }
@@ -53,11 +44,4 @@ public sealed partial class Containers : IDisposable
 
     private static ContainerNamespace? NamespaceOf(ContainerInfo container, NamespaceType type) =>
         container.Namespaces?.GetValueOrDefault(type);
-
-    public void Dispose()
-    {
-        _live?.Dispose();
-        _cts.Cancel();
-        _cts.Dispose();
-    }
 }

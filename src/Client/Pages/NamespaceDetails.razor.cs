@@ -7,22 +7,13 @@ using Microsoft.AspNetCore.Components;
 namespace Dashboard.Client.Pages;
 
 /// <summary>One namespace: what keeps it alive, how it relates to others, its processes, and for user namespaces the id maps.</summary>
-public sealed partial class NamespaceDetails : IDisposable
+public sealed partial class NamespaceDetails : DashboardPage
 {
-    private readonly CancellationTokenSource _cts = new();
-    private LiveReload? _live;
     private NamespaceDetail? _namespace;
     private bool _loading = true;
     private bool _notFound;
     private string? _error;
     private bool _parentIsInitial;
-
-    [Inject] public required IDashboardData LiveData { get; init; }
-
-    /// <summary>A snapshot to show instead of the live state, cascaded by the past view.</summary>
-    [CascadingParameter] public IDashboardData? PastData { get; set; }
-
-    private IDashboardData Data => PastData ?? LiveData;
 
     /// <summary>The kernel's name of the type; anything else is a page that does not exist.</summary>
     [Parameter] public required string Type { get; set; }
@@ -62,8 +53,7 @@ public sealed partial class NamespaceDetails : IDisposable
         _ => "",
     };
 
-    protected override void OnInitialized() =>
-        _live = new LiveReload(Data, Affects, LoadAsync, InvokeAsync, StateHasChanged);
+    protected override void OnInitialized() => Follow(Affects, LoadAsync);
 
     protected override Task OnParametersSetAsync()
     {
@@ -72,7 +62,7 @@ public sealed partial class NamespaceDetails : IDisposable
         _error = null;
         _namespace = null;
         _parentIsInitial = false;
-        return _live!.LoadAsync();
+        return LoadNowAsync();
     }
 
     // The namespace shown loads again when it changed (processes came or went); one not found, when any did.
@@ -90,17 +80,17 @@ public sealed partial class NamespaceDetails : IDisposable
 
         try
         {
-            var detail = await Data.GetNamespaceAsync(type, (ulong)Inode, _cts.Token);
+            var detail = await Data.GetNamespaceAsync(type, (ulong)Inode, Cancellation);
             var parentIsInitial = false;
             if (detail is { Type: NamespaceType.User, ParentInode: { } parent })
             {
-                var parentNs = await Data.GetNamespaceAsync(NamespaceType.User, parent, _cts.Token);
+                var parentNs = await Data.GetNamespaceAsync(NamespaceType.User, parent, Cancellation);
                 parentIsInitial = parentNs?.IsInitial ?? false;
             }
 
             (_namespace, _parentIsInitial, _notFound, _error) = (detail, parentIsInitial, detail is null, null);
         }
-        catch (Exception ex) when (ApiErrors.IsLoadFailure(ex, _cts.Token))
+        catch (Exception ex) when (ApiErrors.IsLoadFailure(ex, Cancellation))
         {
             _error = ApiErrors.Describe($"{Type} namespace {Inode}", ex);
         }
@@ -112,11 +102,4 @@ public sealed partial class NamespaceDetails : IDisposable
 
     private static string ProcessTestId(NamespaceMember member) =>
         member.Tid is { } tid ? $"process-{member.Pid}-{tid}" : $"process-{member.Pid}";
-
-    public void Dispose()
-    {
-        _live?.Dispose();
-        _cts.Cancel();
-        _cts.Dispose();
-    }
 }

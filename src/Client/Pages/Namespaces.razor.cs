@@ -7,10 +7,8 @@ using MudBlazor;
 namespace Dashboard.Client.Pages;
 
 /// <summary>Every namespace on the host, like <c>lsns</c>, including the hidden ones that no process is in.</summary>
-public sealed partial class Namespaces : IDisposable
+public sealed partial class Namespaces : DashboardPage
 {
-    private readonly CancellationTokenSource _cts = new();
-    private LiveReload? _live;
     private IReadOnlyList<NamespaceSummary>? _namespaces;
     private IReadOnlyList<TypeCount> _counts = [];
     private bool _loading = true;
@@ -18,12 +16,6 @@ public sealed partial class Namespaces : IDisposable
     private NamespaceType? _type;
     private string? _query;
 
-    [Inject] public required IDashboardData LiveData { get; init; }
-
-    /// <summary>A snapshot to show instead of the live state, cascaded by the past view.</summary>
-    [CascadingParameter] public IDashboardData? PastData { get; set; }
-
-    private IDashboardData Data => PastData ?? LiveData;
     [Inject] public required NavigationManager Navigation { get; init; }
 
     /// <summary>Pre-filters by type, e.g. <c>?type=net</c>.</summary>
@@ -40,8 +32,8 @@ public sealed partial class Namespaces : IDisposable
 
     protected override Task OnInitializedAsync()
     {
-        _live = new LiveReload(Data, c => c.Has(DashboardChangeKinds.Namespaces), LoadAsync, InvokeAsync, StateHasChanged);
-        return _live.LoadAsync();
+        Follow(c => c.Has(DashboardChangeKinds.Namespaces), LoadAsync);
+        return LoadNowAsync();
     }
 
     // The filter lives in fields the user edits; the query string only seeds it (and follows it, for sharing links).
@@ -56,11 +48,11 @@ public sealed partial class Namespaces : IDisposable
         _loading = _namespaces is null;
         try
         {
-            _namespaces = await Data.GetNamespacesAsync(cancellationToken: _cts.Token);
+            _namespaces = await Data.GetNamespacesAsync(cancellationToken: Cancellation);
             _counts = NamespaceFilter.CountByType(_namespaces);
             _error = null;
         }
-        catch (Exception ex) when (ApiErrors.IsLoadFailure(ex, _cts.Token))
+        catch (Exception ex) when (ApiErrors.IsLoadFailure(ex, Cancellation))
         {
             _error = ApiErrors.Describe("the namespaces", ex);
         }
@@ -94,11 +86,4 @@ public sealed partial class Namespaces : IDisposable
             ["type"] = _type?.ToKernelName(),
             ["q"] = string.IsNullOrWhiteSpace(_query) ? null : _query,
         }), replace: true);
-
-    public void Dispose()
-    {
-        _live?.Dispose();
-        _cts.Cancel();
-        _cts.Dispose();
-    }
 }

@@ -7,13 +7,11 @@ using Microsoft.AspNetCore.Components;
 namespace Dashboard.Client.Pages;
 
 /// <summary>The network wiring as a picture: which container hangs off which veth, bridge and Docker network.</summary>
-public sealed partial class Topology : IDisposable
+public sealed partial class Topology : DashboardPage
 {
     // MudSelect cannot hold a null item value, so "all" needs a value of its own.
     private const string AllNetworks = "";
 
-    private readonly CancellationTokenSource _cts = new();
-    private LiveReload? _live;
     private TopologyGraph? _graph;
     private ReachabilityReport? _reachability;
     private bool _loading = true;
@@ -22,13 +20,6 @@ public sealed partial class Topology : IDisposable
     private string? _query;
     private bool _showNamespaces = true;
     private string? _selectedId;
-
-    [Inject] public required IDashboardData LiveData { get; init; }
-
-    /// <summary>A snapshot to show instead of the live state, cascaded by the past view.</summary>
-    [CascadingParameter] public IDashboardData? PastData { get; set; }
-
-    private IDashboardData Data => PastData ?? LiveData;
 
     private TopologyDrawing Drawing => TopologyLayout.Compute(_graph!, new TopologyView
     {
@@ -69,8 +60,8 @@ public sealed partial class Topology : IDisposable
 
     protected override Task OnInitializedAsync()
     {
-        _live = new LiveReload(Data, c => c.Has(DashboardChangeKinds.Topology | DashboardChangeKinds.Reachability), LoadAsync, InvokeAsync, StateHasChanged);
-        return _live.LoadAsync();
+        Follow(c => c.Has(DashboardChangeKinds.Topology | DashboardChangeKinds.Reachability), LoadAsync);
+        return LoadNowAsync();
     }
 
     private async Task LoadAsync()
@@ -78,13 +69,13 @@ public sealed partial class Topology : IDisposable
         _loading = _graph is null;
         try
         {
-            var graph = Data.GetTopologyAsync(_cts.Token);
-            var reachability = Data.GetReachabilityAsync(_cts.Token);
+            var graph = Data.GetTopologyAsync(Cancellation);
+            var reachability = Data.GetReachabilityAsync(Cancellation);
             _graph = await graph;
             _reachability = await reachability;
             _error = null;
         }
-        catch (Exception ex) when (ApiErrors.IsLoadFailure(ex, _cts.Token))
+        catch (Exception ex) when (ApiErrors.IsLoadFailure(ex, Cancellation))
         {
             _error = ApiErrors.Describe("the topology", ex);
         }
@@ -126,12 +117,5 @@ public sealed partial class Topology : IDisposable
     {
         var max = (int)((width - 16) / 7.4);
         return text.Length <= max ? text : string.Concat(text.AsSpan(0, max - 1), "…");
-    }
-
-    public void Dispose()
-    {
-        _live?.Dispose();
-        _cts.Cancel();
-        _cts.Dispose();
     }
 }

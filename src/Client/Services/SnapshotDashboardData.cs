@@ -1,6 +1,7 @@
 using Dashboard.Client.Live;
 using Dashboard.Client.Model;
 using Dashboard.Shared.Contracts;
+using Dashboard.Shared.Model;
 
 namespace Dashboard.Client.Services;
 
@@ -12,14 +13,14 @@ namespace Dashboard.Client.Services;
 public sealed class SnapshotDashboardData : IDashboardData
 {
     private readonly SnapshotState _state;
-    private readonly ILookup<(NamespaceType Type, ulong Inode), NamespaceRef> _children;
+    private readonly ILookup<NamespaceKey, NamespaceRef> _children;
 
     public SnapshotDashboardData(SnapshotDetail detail)
     {
         Snapshot = detail.Snapshot;
         Links = DashboardLinks.Snapshot(detail.Snapshot.Id);
         _state = detail.State;
-        _children = Children(detail.State.Namespaces);
+        _children = NamespaceChildren.Of(detail.State.Namespaces, n => new NamespaceKey(n.Type, n.Inode), n => n.OwnerInode, n => n.ParentInode);
     }
 
     /// <summary>Never raised: the past does not change.</summary>
@@ -58,24 +59,7 @@ public sealed class SnapshotDashboardData : IDashboardData
     public Task<NamespaceDetail?> GetNamespaceAsync(NamespaceType type, ulong inode, CancellationToken cancellationToken = default)
     {
         var summary = _state.Namespaces.FirstOrDefault(n => n.Type == type && n.Inode == inode);
-        return Task.FromResult(summary is null ? null : new NamespaceDetail
-        {
-            Type = summary.Type,
-            Inode = summary.Inode,
-            ProcessCount = summary.ProcessCount,
-            LowestPid = summary.LowestPid,
-            Command = summary.Command,
-            IsInitial = summary.IsInitial,
-            OwnerInode = summary.OwnerInode,
-            ParentInode = summary.ParentInode,
-            Containers = summary.Containers,
-            BindMounts = summary.BindMounts,
-            OpenDescriptors = summary.OpenDescriptors,
-            Hidden = summary.Hidden,
-            KeptAliveBy = summary.KeptAliveBy,
-            Processes = [],
-            Children = _children[(type, inode)].ToList(),
-        });
+        return Task.FromResult(summary is null ? null : new NamespaceDetail(summary, processes: [], children: _children[new NamespaceKey(type, inode)].ToList()));
     }
 
     /// <summary>Always null: processes are not recorded in snapshots.</summary>
@@ -88,43 +72,5 @@ public sealed class SnapshotDashboardData : IDashboardData
     public Task<ReachabilityReport> GetReachabilityAsync(CancellationToken cancellationToken = default) =>
         Task.FromResult(_state.Reachability);
 
-    /// <summary>As the server finds a container (and as Docker does): full id, then name, then a unique id prefix.</summary>
-    private ContainerInfo? Find(string idOrName)
-    {
-        if (string.IsNullOrEmpty(idOrName))
-        {
-            return null;
-        }
-
-        var bareName = idOrName.StartsWith('/') ? idOrName[1..] : idOrName;
-        var containers = _state.Containers;
-        if ((containers.FirstOrDefault(c => c.Id == idOrName) ?? containers.FirstOrDefault(c => c.Name == bareName)) is { } exact)
-        {
-            return exact;
-        }
-
-        var byPrefix = containers.Where(c => c.Id.StartsWith(idOrName, StringComparison.Ordinal)).Take(2).ToList();
-        return byPrefix.Count == 1 ? byPrefix[0] : null;
-    }
-
-    // As the server derives them from the scan: a user namespace owns those that name it as owner; a PID or user
-    // namespace is the parent of those that name it as parent.
-    private static ILookup<(NamespaceType, ulong), NamespaceRef> Children(IReadOnlyList<NamespaceSummary> namespaces)
-    {
-        var children = new List<((NamespaceType, ulong) Of, NamespaceRef Child)>();
-        foreach (var ns in namespaces.OrderBy(n => n.Type).ThenBy(n => n.Inode))
-        {
-            if (ns.OwnerInode is { } owner)
-            {
-                children.Add(((NamespaceType.User, owner), new NamespaceRef { Type = ns.Type, Inode = ns.Inode, Relation = "owned" }));
-            }
-
-            if (ns.ParentInode is { } parent)
-            {
-                children.Add(((ns.Type, parent), new NamespaceRef { Type = ns.Type, Inode = ns.Inode, Relation = "child" }));
-            }
-        }
-
-        return children.ToLookup(c => c.Of, c => c.Child);
-    }
+    private ContainerInfo? Find(string idOrName) => DockerLookup.FindContainer(_state.Containers, idOrName).Container;
 }

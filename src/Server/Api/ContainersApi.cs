@@ -1,5 +1,6 @@
 using Dashboard.Server.State;
 using Dashboard.Shared.Contracts;
+using Dashboard.Shared.Model;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Dashboard.Server.Api;
@@ -34,14 +35,14 @@ internal static class ContainersApi
 
     internal static async Task<Results<Ok<ContainerInfo>, ProblemHttpResult>> GetContainer(string idOrName, IHostStateProvider state, CancellationToken ct)
     {
-        var lookup = ContainerLookup.Find((await state.GetCurrentAsync(ct)).Containers, idOrName);
+        var lookup = DockerLookup.FindContainer((await state.GetCurrentAsync(ct)).Containers, idOrName);
         return lookup.Container is { } c ? TypedResults.Ok(c) : Problems.ContainerLookupFailed(idOrName, lookup);
     }
 
     internal static async Task<Results<Ok<IReadOnlyList<ContainerNamespaceRow>>, ProblemHttpResult>> GetContainerNamespaces(
         string idOrName, IHostStateProvider state, CancellationToken ct)
     {
-        var lookup = ContainerLookup.Find((await state.GetCurrentAsync(ct)).Containers, idOrName);
+        var lookup = DockerLookup.FindContainer((await state.GetCurrentAsync(ct)).Containers, idOrName);
         if (lookup.Container is not { } c)
         {
             return Problems.ContainerLookupFailed(idOrName, lookup);

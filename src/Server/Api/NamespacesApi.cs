@@ -1,6 +1,7 @@
 using Dashboard.Server.Collection.Proc;
 using Dashboard.Server.State;
 using Dashboard.Shared.Contracts;
+using Dashboard.Shared.Model;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Dashboard.Server.Api;
@@ -60,7 +61,7 @@ internal static class NamespacesApi
 
         if (container is not null)
         {
-            var lookup = ContainerLookup.Find(current.Containers, container);
+            var lookup = DockerLookup.FindContainer(current.Containers, container);
             if (lookup.Container is not { } c)
             {
                 return Problems.ContainerLookupFailed(container, lookup);

@@ -1,4 +1,5 @@
 using Dashboard.Server.State;
+using Dashboard.Shared.Model;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Dashboard.Server.Api;

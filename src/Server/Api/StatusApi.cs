@@ -1,5 +1,4 @@
 using Dashboard.Server.State;
-using Dashboard.Server.Storage;
 using Dashboard.Shared.Contracts;
 
 namespace Dashboard.Server.Api;
@@ -15,11 +14,6 @@ internal static class StatusApi
         return app;
     }
 
-    internal static async Task<Microsoft.AspNetCore.Http.HttpResults.Ok<StatusInfo>> GetStatus(
-        IHostStateProvider state, CancellationToken ct, [Microsoft.AspNetCore.Mvc.FromServices] ISnapshotStore? snapshots = null)
-    {
-        var status = (await state.GetCurrentAsync(ct)).Status;
-        // The store's own status is newer than the one the state was built with.
-        return TypedResults.Ok(snapshots is null ? status : status with { Storage = snapshots.Status });
-    }
+    internal static async Task<Microsoft.AspNetCore.Http.HttpResults.Ok<StatusInfo>> GetStatus(IHostStateProvider state, CancellationToken ct) =>
+        TypedResults.Ok((await state.GetCurrentAsync(ct)).Status);
 }

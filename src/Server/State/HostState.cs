@@ -1,5 +1,6 @@
 using Dashboard.Server.Collection.Proc;
 using Dashboard.Shared.Contracts;
+using Dashboard.Shared.Model;
 
 namespace Dashboard.Server.State;
 
@@ -21,8 +22,8 @@ internal sealed class HostState
     public required IReadOnlyDictionary<ulong, NetnsInfo> NetworkNamespaces { get; init; }
     public required TopologyGraph Topology { get; init; }
     /// <summary>
-    /// Worked out when first asked for (by <c>GET /api/topology/reachability</c>), not with every state: it has one
-    /// entry per pair of running containers, and the live stream does not carry it (clients derive it themselves).
+    /// Worked out when first asked for, not with every state: only <c>GET /api/topology/reachability</c> reads it
+    /// (the live stream does not carry it: see <c>LiveSnapshot</c>).
     /// </summary>
     public ReachabilityReport Reachability =>
         LazyInitializer.EnsureInitialized(ref _reachability, () => ReachabilityBuilder.Build(Containers, Networks, NetworkNamespaceList));

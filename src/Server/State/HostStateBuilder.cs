@@ -3,6 +3,7 @@ using Dashboard.Server.Collection.Docker;
 using Dashboard.Server.Collection.Net;
 using Dashboard.Server.Collection.Proc;
 using Dashboard.Shared.Contracts;
+using Dashboard.Shared.Model;
 
 namespace Dashboard.Server.State;
 
@@ -26,7 +27,7 @@ internal static class HostStateBuilder
         var namespaces = BuildNamespaces(scan, containers);
         var list = namespaces.Values
             .OrderBy(n => n.Type).ThenBy(n => n.Inode)
-            .Select(ToSummary)
+            .Select(d => d.ToSummary())
             .ToList();
         var netns = NetnsInfoBuilder.Build(scan, network ?? NetworkCollection.Empty, containers);
         var networks = BuildNetworks(docker);
@@ -295,29 +296,7 @@ internal static class HostStateBuilder
             }
         }
 
-        var children = new Dictionary<NamespaceKey, List<NamespaceRef>>();
-        foreach (var ns in scan.Namespaces.Values)
-        {
-            if (ns.OwnerInode is { } owner)
-            {
-                AddChild(new NamespaceKey(NamespaceType.User, owner), new NamespaceRef { Type = ns.Type, Inode = ns.Inode, Relation = "owned" });
-            }
-
-            if (ns.ParentInode is { } parentInode)
-            {
-                AddChild(new NamespaceKey(ns.Type, parentInode), new NamespaceRef { Type = ns.Type, Inode = ns.Inode, Relation = "child" });
-            }
-        }
-
-        void AddChild(NamespaceKey key, NamespaceRef child)
-        {
-            if (!children.TryGetValue(key, out var list))
-            {
-                children[key] = list = [];
-            }
-
-            list.Add(child);
-        }
+        var children = NamespaceChildren.Of(scan.Namespaces.Values, ns => ns.Key, ns => ns.OwnerInode, ns => ns.ParentInode);
 
         var result = new Dictionary<NamespaceKey, NamespaceDetail>();
         foreach (var (key, record) in scan.Namespaces)
@@ -326,15 +305,15 @@ internal static class HostStateBuilder
             inNs.Sort((a, b) => a.Pid != b.Pid ? a.Pid.CompareTo(b.Pid) : (a.Tid ?? 0).CompareTo(b.Tid ?? 0));
             var count = processCount.GetValueOrDefault(key);
             var lowest = inNs.FirstOrDefault(m => m.Tid is null);
-            var kids = children.GetValueOrDefault(key) ?? [];
+            var kids = children[key].ToList();
             var keptAlive = new List<string>();
             if (count == 0)
             {
                 if (inNs.Count > 0) keptAlive.Add("thread");
                 if (record.BindMounts.Count > 0) keptAlive.Add("bind-mount");
                 if (record.OpenDescriptors.Count > 0) keptAlive.Add("fd");
-                if (kids.Any(k => k.Relation == "owned")) keptAlive.Add("owner");
-                if (kids.Any(k => k.Relation == "child")) keptAlive.Add("parent");
+                if (kids.Any(k => k.Relation == NamespaceChildren.Owned)) keptAlive.Add("owner");
+                if (kids.Any(k => k.Relation == NamespaceChildren.Child)) keptAlive.Add("parent");
             }
 
             result[key] = new NamespaceDetail
@@ -355,27 +334,10 @@ internal static class HostStateBuilder
                 Processes = inNs,
                 UidMap = record.UidMap,
                 GidMap = record.GidMap,
-                Children = kids.OrderBy(k => k.Type).ThenBy(k => k.Inode).ToList(),
+                Children = kids,
             };
         }
 
         return result;
     }
-
-    internal static NamespaceSummary ToSummary(NamespaceDetail d) => new()
-    {
-        Type = d.Type,
-        Inode = d.Inode,
-        ProcessCount = d.ProcessCount,
-        LowestPid = d.LowestPid,
-        Command = d.Command,
-        IsInitial = d.IsInitial,
-        OwnerInode = d.OwnerInode,
-        ParentInode = d.ParentInode,
-        Containers = d.Containers,
-        BindMounts = d.BindMounts,
-        OpenDescriptors = d.OpenDescriptors,
-        Hidden = d.Hidden,
-        KeptAliveBy = d.KeptAliveBy,
-    };
 }

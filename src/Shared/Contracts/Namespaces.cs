@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Dashboard.Shared.Contracts;
 
 /// <summary>One namespace as listed by <c>GET /api/namespaces</c>.</summary>
@@ -29,6 +31,9 @@ public record NamespaceSummary
     public required bool Hidden { get; init; }
     /// <summary>What keeps a hidden namespace alive: <c>bind-mount</c>, <c>fd</c>, <c>owner</c>, <c>parent</c>, or <c>thread</c>; empty when processes are in it.</summary>
     public required IReadOnlyList<string> KeptAliveBy { get; init; }
+
+    /// <summary>The summary's part alone (of a <see cref="NamespaceDetail"/>: what the list shows of it).</summary>
+    public NamespaceSummary ToSummary() => new(this);
 }
 
 /// <summary>An open file descriptor on a namespace.</summary>
@@ -43,6 +48,20 @@ public sealed record FileDescriptorRef
 /// <summary>One namespace with its processes: <c>GET /api/namespaces/{type}/{inode}</c>.</summary>
 public sealed record NamespaceDetail : NamespaceSummary
 {
+    /// <summary>For initializers and the JSON reader.</summary>
+    public NamespaceDetail()
+    {
+    }
+
+    /// <summary>The detail of the namespace <paramref name="summary"/> lists; no id maps.</summary>
+    [SetsRequiredMembers]
+    public NamespaceDetail(NamespaceSummary summary, IReadOnlyList<NamespaceMember> processes, IReadOnlyList<NamespaceRef> children)
+        : base(summary)
+    {
+        Processes = processes;
+        Children = children;
+    }
+
     /// <summary>Every process in the namespace (and threads whose namespace differs from their process's), lowest PID first.</summary>
     public required IReadOnlyList<NamespaceMember> Processes { get; init; }
     /// <summary>For user namespaces: the <c>uid_map</c>; null for other types or when no process in it could be read.</summary>

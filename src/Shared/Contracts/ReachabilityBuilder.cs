@@ -2,9 +2,8 @@ namespace Dashboard.Shared.Contracts;
 
 /// <summary>
 /// Which running containers can talk to which, worked out from namespaces and the engine's network settings; nothing
-/// is probed. Pure, and shared: the server answers <c>GET /api/topology/reachability</c> with it, and a live client
-/// works the report out from the containers and networks it holds, so that the report (one entry per pair of running
-/// containers, the square of the host's size) never travels on the live stream.
+/// is probed. Pure, and shared: the server answers <c>GET /api/topology/reachability</c> with it; a live client and a
+/// snapshot work the report out with it from the containers and networks they hold.
 /// </summary>
 public static class ReachabilityBuilder
 {

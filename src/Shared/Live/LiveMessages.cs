@@ -39,8 +39,9 @@ public sealed record LiveSnapshot
     public required IReadOnlyList<NetnsInfo> NetworkNamespaces { get; init; }
     /// <summary>As <c>GET /api/topology</c>.</summary>
     public required TopologyGraph Topology { get; init; }
-    // Not the reachability report: it has an entry per pair of running containers, and follows from the containers,
-    // networks and network namespaces above (ReachabilityBuilder), so a client works it out when it needs it.
+    // Not the reachability report: it has an entry per pair of running containers (the square of the host's size, to
+    // fingerprint and to send), and follows from the containers, networks and network namespaces above
+    // (ReachabilityBuilder), so a client works it out when it needs it.
 }
 
 /// <summary>

@@ -38,7 +38,10 @@ public static class SampleSnapshots
         State = new SnapshotState
         {
             Containers = SampleData.Containers.Select(c => c.Name == "web2" ? c with { Name = PastOnlyContainer } : c).ToList(),
-            Namespaces = SampleData.Namespaces.Select(ToSummary).ToList(),
+            // A snapshot stores what GET /api/namespaces lists: no processes, no id maps, no children.
+            Namespaces = SampleData.Namespaces
+                .Select(n => n.ToSummary() with { Containers = n.Containers.Select(c => c == "web2" ? PastOnlyContainer : c).ToList() })
+                .ToList(),
             Networks = [],
             NetworkNamespaces = [],
             Topology = SampleTopology.Graph,
@@ -82,23 +85,5 @@ public static class SampleSnapshots
     {
         ContainersAdded = [], ContainersRemoved = [], ContainersChanged = [], NamespacesAdded = [], NamespacesRemoved = [],
         InterfacesAdded = [], InterfacesRemoved = [], AddressesAdded = [], AddressesRemoved = [],
-    };
-
-    // A snapshot stores what GET /api/namespaces lists: no processes, no id maps, no children.
-    private static NamespaceSummary ToSummary(NamespaceDetail ns) => new()
-    {
-        Type = ns.Type,
-        Inode = ns.Inode,
-        ProcessCount = ns.ProcessCount,
-        LowestPid = ns.LowestPid,
-        Command = ns.Command,
-        IsInitial = ns.IsInitial,
-        OwnerInode = ns.OwnerInode,
-        ParentInode = ns.ParentInode,
-        Containers = ns.Containers.Select(c => c == "web2" ? PastOnlyContainer : c).ToList(),
-        BindMounts = ns.BindMounts,
-        OpenDescriptors = ns.OpenDescriptors,
-        Hidden = ns.Hidden,
-        KeptAliveBy = ns.KeptAliveBy,
     };
 }

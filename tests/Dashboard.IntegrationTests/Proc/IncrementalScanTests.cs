@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Dashboard.Server.Collection.Proc;
 using Dashboard.Shared.Contracts;
+using Dashboard.Shared.Model;
 using Dashboard.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using static Dashboard.IntegrationTests.Proc.ProcTestKit;
@@ -18,7 +19,7 @@ public sealed class IncrementalScanTests
     private static readonly TimeSpan s_noDescriptorPass = TimeSpan.FromHours(1);
 
     private static ProcScanner Incremental(bool descriptors = false, string procRoot = "/proc") =>
-        new(procRoot, NullLogger.Instance) { ScanOpenDescriptors = descriptors, DescriptorScanInterval = s_noDescriptorPass };
+        new(procRoot, NullLogger.Instance) { ScanOpenDescriptors = descriptors, FullPassInterval = s_noDescriptorPass };
 
     private static ProcScan FullScan(bool descriptors = false) =>
         new ProcScanner("/proc", NullLogger.Instance) { ScanOpenDescriptors = descriptors }.Scan();
@@ -284,7 +285,7 @@ public sealed class IncrementalScanTests
             Assert.False(rescan.Namespaces.ContainsKey(key));
             Assert.False(rescan.SocketOwners.ContainsKey(socketInode));
 
-            var forced = scanner.Scan(forceDescriptors: true);
+            var forced = scanner.Scan(forceFullPass: true);
             Assert.True(forced.DescriptorsScannedAt > first.DescriptorsScannedAt);
             Assert.Contains(held, forced.Namespaces[key].OpenDescriptors);
             Assert.Contains(Environment.ProcessId, forced.SocketOwners[socketInode]);
@@ -342,7 +343,7 @@ public sealed class IncrementalScanTests
     public void OnceTheIntervalHasPassedTheScanReadsDescriptorsAgain()
     {
         Requirements.Root();
-        var scanner = new ProcScanner("/proc", NullLogger.Instance) { DescriptorScanInterval = TimeSpan.FromTicks(1) };
+        var scanner = new ProcScanner("/proc", NullLogger.Instance) { FullPassInterval = TimeSpan.FromTicks(1) };
         var first = scanner.Scan();
         // The socket exists from the constructor on, so only now.
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
@@ -358,7 +359,7 @@ public sealed class IncrementalScanTests
     public void WithoutTheDescriptorPassThereIsNoDescriptorTime()
     {
         Requirements.Root();
-        var scan = Incremental(descriptors: false).Scan(forceDescriptors: true);
+        var scan = Incremental(descriptors: false).Scan(forceFullPass: true);
         Assert.Null(scan.DescriptorsScannedAt);
         Assert.Empty(scan.SocketOwners);
         Assert.All(scan.Namespaces.Values, n => Assert.Empty(n.OpenDescriptors));

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using Dashboard.Server.Collection.Proc;
 using Dashboard.Shared.Contracts;
+using Dashboard.Shared.Model;
 using Dashboard.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using static Dashboard.IntegrationTests.Proc.ProcTestKit;

@@ -1,5 +1,6 @@
 using Dashboard.Server.Collection.Proc;
 using Dashboard.Shared.Contracts;
+using Dashboard.Shared.Model;
 
 namespace Dashboard.UnitTests.Proc;
 

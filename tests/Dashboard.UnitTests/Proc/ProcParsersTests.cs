@@ -1,6 +1,7 @@
 using System.Text;
 using Dashboard.Server.Collection.Proc;
 using Dashboard.Shared.Contracts;
+using Dashboard.Shared.Model;
 
 namespace Dashboard.UnitTests.Proc;
 

@@ -2,6 +2,7 @@ using Dashboard.Server.Collection.Docker;
 using Dashboard.Server.Collection.Proc;
 using Dashboard.Server.State;
 using Dashboard.Shared.Contracts;
+using Dashboard.Shared.Model;
 
 namespace Dashboard.UnitTests.State;
 

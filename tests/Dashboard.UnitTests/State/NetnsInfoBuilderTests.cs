@@ -4,6 +4,7 @@ using Dashboard.Server.Collection.Net;
 using Dashboard.Server.Collection.Proc;
 using Dashboard.Server.State;
 using Dashboard.Shared.Contracts;
+using Dashboard.Shared.Model;
 
 namespace Dashboard.UnitTests.State;
 

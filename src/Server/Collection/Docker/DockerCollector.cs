@@ -6,14 +6,8 @@ using Microsoft.Extensions.Options;
 
 namespace Dashboard.Server.Collection.Docker;
 
-internal interface IDockerSource
-{
-    /// <summary>Never throws for an absent or failing engine: that is an <see cref="DockerState.Unavailable"/> state.</summary>
-    Task<DockerState> CollectAsync(CancellationToken cancellationToken);
-}
-
 /// <summary>Reads containers and networks through Docker.DotNet; read-only, and never pins an API version.</summary>
-internal sealed partial class DockerCollector : IDockerSource, IDisposable
+internal sealed partial class DockerCollector : IDisposable
 {
     private readonly (Uri Endpoint, DockerClient Client)[] _clients;
     private readonly TimeSpan _timeout;
@@ -34,6 +28,7 @@ internal sealed partial class DockerCollector : IDockerSource, IDisposable
 
     private DockerClient Client => _clients[_current].Client;
 
+    /// <summary>Everything in one go (the benchmarks' baseline; the live loop refreshes through <see cref="DockerTracker"/>). Never throws for an absent or failing engine: that is an <see cref="DockerState.Unavailable"/> state.</summary>
     public async Task<DockerState> CollectAsync(CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

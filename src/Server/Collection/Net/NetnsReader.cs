@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
 using Dashboard.Server.Collection.Proc;
+using Dashboard.Shared.Model;
 
 namespace Dashboard.Server.Collection.Net;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Dashboard.Server.Collection.Proc;
 using Dashboard.Shared.Contracts;
+using Dashboard.Shared.Model;
 
 namespace Dashboard.Server.Collection.Net;
 

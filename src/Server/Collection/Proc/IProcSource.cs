@@ -10,27 +10,28 @@ internal interface IProcSource
 {
     ProcScan Scan();
 
-    /// <param name="forceDescriptors">Read every open descriptor in this scan, however recent the last descriptor pass.</param>
-    ProcScan Scan(bool forceDescriptors);
+    /// <param name="forceFullPass">Make this scan a full pass (descriptors read, status and cmdline reread), however recent the last one.</param>
+    ProcScan Scan(bool forceFullPass);
 }
 
 internal sealed class ProcSource(Microsoft.Extensions.Options.IOptions<Configuration.DashboardOptions> options, ILogger<ProcScanner> logger) : IProcSource
 {
     private readonly ProcScanner _scanner = new(options.Value.ProcRoot, logger)
     {
-        DescriptorScanInterval = options.Value.DescriptorScanInterval,
+        // The setting keeps the name users know; it times the whole full pass, descriptors being its costly part.
+        FullPassInterval = options.Value.DescriptorScanInterval,
     };
 
     private readonly Lock _lock = new();
 
-    public ProcScan Scan() => Scan(forceDescriptors: false);
+    public ProcScan Scan() => Scan(forceFullPass: false);
 
     // One scan at a time: the scanner keeps what it read for the next one.
-    public ProcScan Scan(bool forceDescriptors)
+    public ProcScan Scan(bool forceFullPass)
     {
         lock (_lock)
         {
-            return _scanner.Scan(forceDescriptors);
+            return _scanner.Scan(forceFullPass);
         }
     }
 }

@@ -1,4 +1,5 @@
 using Dashboard.Shared.Contracts;
+using Dashboard.Shared.Model;
 
 namespace Dashboard.Server.Collection.Proc;
 

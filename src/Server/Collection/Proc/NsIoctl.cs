@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Dashboard.Shared.Contracts;
+using Dashboard.Shared.Model;
 
 namespace Dashboard.Server.Collection.Proc;
 

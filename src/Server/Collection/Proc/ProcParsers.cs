@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Dashboard.Shared.Contracts;
+using Dashboard.Shared.Model;
 
 namespace Dashboard.Server.Collection.Proc;
 

@@ -1,12 +1,7 @@
 using Dashboard.Shared.Contracts;
+using Dashboard.Shared.Model;
 
 namespace Dashboard.Server.Collection.Proc;
-
-/// <summary>A namespace identity: type plus nsfs inode.</summary>
-internal readonly record struct NamespaceKey(NamespaceType Type, ulong Inode)
-{
-    public override string ToString() => $"{Type.ToKernelName()}:[{Inode}]";
-}
 
 /// <summary>Everything one pass over the proc root found. Immutable once built.</summary>
 internal sealed class ProcScan
@@ -23,7 +18,7 @@ internal sealed class ProcScan
     public IReadOnlyDictionary<ulong, IReadOnlyList<int>> SocketOwners { get; init; } = new Dictionary<ulong, IReadOnlyList<int>>();
     /// <summary>
     /// When the descriptor pass behind <see cref="SocketOwners"/> and the namespaces' OpenDescriptors ran: this scan, or
-    /// an earlier one whose findings were reused (see <c>ProcScanner.DescriptorScanInterval</c>). Null when descriptors
+    /// an earlier one whose findings were reused (see <c>ProcScanner.FullPassInterval</c>). Null when descriptors
     /// are not scanned.
     /// </summary>
     public DateTimeOffset? DescriptorsScannedAt { get; init; }

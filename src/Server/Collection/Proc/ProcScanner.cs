@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Dashboard.Shared.Contracts;
+using Dashboard.Shared.Model;
 
 namespace Dashboard.Server.Collection.Proc;
 
@@ -9,7 +10,7 @@ namespace Dashboard.Server.Collection.Proc;
 /// open descriptors, and the owner/parent chains the nsfs ioctls report. It keeps what it read so that a rescan
 /// costs little when little changed: a process seen before is not read again in full (<see cref="ProcessReader"/>),
 /// owners, parents and id maps are not asked again (<see cref="NamespaceRelations"/>), and the descriptor pass runs
-/// at most every <see cref="DescriptorScanInterval"/> (<see cref="DescriptorScan"/>). Each scan's result is what a
+/// at most every <see cref="FullPassInterval"/> (<see cref="DescriptorScan"/>). Each scan's result is what a
 /// new scanner would find at that moment, except between full passes for new descriptors, socket owners, and a uid
 /// or command line changed without an exec (setuid, setproctitle).
 /// Processes come and go while it reads, so a process that vanishes part-way is skipped, never an error.
@@ -43,15 +44,15 @@ internal sealed class ProcScanner
     /// rereads status and cmdline of every process. Those change without an exec only through setuid or a rewritten
     /// command line (setproctitle), which a lighter scan would not notice.
     /// </summary>
-    public TimeSpan DescriptorScanInterval { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan FullPassInterval { get; init; } = TimeSpan.FromSeconds(10);
 
-    public ProcScan Scan() => Scan(forceDescriptors: false);
+    public ProcScan Scan() => Scan(forceFullPass: false);
 
-    /// <param name="forceDescriptors">Make this scan a full pass (descriptors read, status and cmdline reread), however recent the last one.</param>
-    public ProcScan Scan(bool forceDescriptors)
+    /// <param name="forceFullPass">Make this scan a full pass (descriptors read, status and cmdline reread), however recent the last one.</param>
+    public ProcScan Scan(bool forceFullPass)
     {
         var stopwatch = Stopwatch.StartNew();
-        var fullPass = forceDescriptors || _lastFullPass is not { } last || Stopwatch.GetElapsedTime(last) >= DescriptorScanInterval;
+        var fullPass = forceFullPass || _lastFullPass is not { } last || Stopwatch.GetElapsedTime(last) >= FullPassInterval;
         if (fullPass)
         {
             _lastFullPass = Stopwatch.GetTimestamp();

@@ -1,7 +1,6 @@
 using Dashboard.Server.Collection.Docker;
-using Dashboard.Server.Live;
 
-namespace Dashboard.UnitTests.Live;
+namespace Dashboard.UnitTests.Docker;
 
 public sealed class DockerReconcileTests
 {

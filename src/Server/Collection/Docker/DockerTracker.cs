@@ -1,8 +1,7 @@
 using System.Diagnostics;
-using Dashboard.Server.Collection.Docker;
 using Dashboard.Shared.Contracts;
 
-namespace Dashboard.Server.Live;
+namespace Dashboard.Server.Collection.Docker;
 
 /// <summary>
 /// Keeps the engine's containers and networks between refreshes and follows its events: each event marks what it names

@@ -1,7 +1,7 @@
-using Dashboard.Server.State;
 using Dashboard.Shared.Contracts;
+using Dashboard.Shared.Model;
 
-namespace Dashboard.UnitTests.State;
+namespace Dashboard.UnitTests.Model;
 
 public sealed class ContainerLookupTests
 {
@@ -29,12 +29,12 @@ public sealed class ContainerLookupTests
     [InlineData("abc1", "web1")]
     [InlineData("ffff000000000000000000000000000000000000000000000000000000000000", "abc")]
     public void FindsByIdNameOrUniquePrefix(string query, string expected) =>
-        Assert.Equal(expected, ContainerLookup.Find(All, query).Container?.Name);
+        Assert.Equal(expected, DockerLookup.FindContainer(All, query).Container?.Name);
 
     [Fact]
     public void AmbiguousPrefixIsReported()
     {
-        var result = ContainerLookup.Find(All, "ab");
+        var result = DockerLookup.FindContainer(All, "ab");
         Assert.False(result.Found);
         Assert.True(result.IsAmbiguous);
         Assert.Equal(2, result.Ambiguous.Count);
@@ -45,7 +45,7 @@ public sealed class ContainerLookupTests
     [InlineData("nope")]
     public void UnknownIsNotFound(string query)
     {
-        var result = ContainerLookup.Find(All, query);
+        var result = DockerLookup.FindContainer(All, query);
         Assert.False(result.Found);
         Assert.False(result.IsAmbiguous);
     }

@@ -1,6 +1,4 @@
-using Dashboard.Server.Collection.Docker;
-
-namespace Dashboard.Server.Live;
+namespace Dashboard.Server.Collection.Docker;
 
 /// <summary>What one refresh must ask the engine, given what is cached, what the list shows and what events named.</summary>
 internal sealed record DockerRefreshPlan(
