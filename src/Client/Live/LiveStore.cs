@@ -30,12 +30,21 @@ public sealed class LiveStore
 {
     // Readers are pages; the writer is the subscription loop. In the browser they share one thread, elsewhere not.
     private readonly Lock _lock = new();
-    private readonly Dictionary<string, ContainerInfo> _containers = new(StringComparer.Ordinal);
-    private readonly Dictionary<NamespaceKeyRef, NamespaceSummary> _namespaces = [];
-    private readonly Dictionary<string, DockerNetworkInfo> _networks = new(StringComparer.Ordinal);
-    private readonly Dictionary<ulong, NetnsInfo> _networkNamespaces = [];
-    private readonly Dictionary<string, TopologyNode> _nodes = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, TopologyEdge> _edges = new(StringComparer.Ordinal);
+    // What a change to each part means to the pages; the reachability report follows from the first three.
+    private static readonly Dictionary<StatePart, DashboardChangeKinds> s_kinds = new()
+    {
+        [StateParts.Containers] = DashboardChangeKinds.Containers,
+        [StateParts.Networks] = DashboardChangeKinds.Networks,
+        [StateParts.NetworkNamespaces] = DashboardChangeKinds.NetworkNamespaces,
+        [StateParts.Namespaces] = DashboardChangeKinds.Namespaces,
+        [StateParts.TopologyNodes] = DashboardChangeKinds.Topology,
+        [StateParts.TopologyEdges] = DashboardChangeKinds.Topology,
+    };
+
+    private const DashboardChangeKinds ReachabilityInputs =
+        DashboardChangeKinds.Containers | DashboardChangeKinds.Networks | DashboardChangeKinds.NetworkNamespaces;
+
+    private readonly IReadOnlyList<HeldPart> _parts = [.. StateParts.All.Select(p => p.Accept(new Hold()))];
     private StatusInfo? _status;
     // Worked out from the containers, networks and network namespaces when asked for; forgotten when they change.
     private ReachabilityReport? _reachability;
@@ -115,20 +124,13 @@ public sealed class LiveStore
 
     private void ApplySnapshot(LiveMessage message, LiveSnapshot snapshot)
     {
-        _containers.Clear();
-        _namespaces.Clear();
-        _networks.Clear();
-        _networkNamespaces.Clear();
-        _nodes.Clear();
-        _edges.Clear();
+        foreach (var part in _parts)
+        {
+            part.Load(snapshot);
+        }
+
         _status = snapshot.Status;
         _reachability = null;
-        foreach (var c in snapshot.Containers) _containers[c.Id] = c;
-        foreach (var n in snapshot.Namespaces) _namespaces[Key(n)] = n;
-        foreach (var n in snapshot.Networks) _networks[n.Id] = n;
-        foreach (var n in snapshot.NetworkNamespaces) _networkNamespaces[n.Inode] = n;
-        foreach (var n in snapshot.Topology.Nodes) _nodes[n.Id] = n;
-        foreach (var e in snapshot.Topology.Edges) _edges[e.Id] = e;
         Epoch = message.Epoch;
         Version = message.ToVersion;
         HasSnapshot = true;
@@ -144,37 +146,15 @@ public sealed class LiveStore
             kinds |= DashboardChangeKinds.Status;
         }
 
-        var containerIds = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var c in changes.ContainersUpserted)
+        foreach (var part in _parts)
         {
-            _containers[c.Id] = c;
-            containerIds.Add(c.Id);
+            if (part.Apply(changes))
+            {
+                kinds |= s_kinds[part.Part];
+            }
         }
 
-        foreach (var id in changes.ContainersRemoved)
-        {
-            _containers.Remove(id);
-            containerIds.Add(id);
-        }
-
-        var namespaces = new HashSet<NamespaceKeyRef>();
-        foreach (var n in changes.NamespacesUpserted)
-        {
-            _namespaces[Key(n)] = n;
-            namespaces.Add(Key(n));
-        }
-
-        foreach (var key in changes.NamespacesRemoved)
-        {
-            _namespaces.Remove(key);
-            namespaces.Add(key);
-        }
-
-        kinds |= Upsert(_networks, changes.NetworksUpserted, n => n.Id, changes.NetworksRemoved, DashboardChangeKinds.Networks);
-        kinds |= Upsert(_networkNamespaces, changes.NetworkNamespacesUpserted, n => n.Inode, changes.NetworkNamespacesRemoved, DashboardChangeKinds.NetworkNamespaces);
-        kinds |= Upsert(_nodes, changes.TopologyNodesUpserted, n => n.Id, changes.TopologyNodesRemoved, DashboardChangeKinds.Topology);
-        kinds |= Upsert(_edges, changes.TopologyEdgesUpserted, e => e.Id, changes.TopologyEdgesRemoved, DashboardChangeKinds.Topology);
-        if (containerIds.Count > 0 || (kinds & (DashboardChangeKinds.Networks | DashboardChangeKinds.NetworkNamespaces)) != 0)
+        if ((kinds & ReachabilityInputs) != 0)
         {
             // What the report follows from changed: it is worked out again when next asked for.
             _reachability = null;
@@ -183,32 +163,18 @@ public sealed class LiveStore
 
         return new DashboardChange
         {
-            Kinds = kinds
-                | (containerIds.Count > 0 ? DashboardChangeKinds.Containers : 0)
-                | (namespaces.Count > 0 ? DashboardChangeKinds.Namespaces : 0),
-            ContainerIds = containerIds,
-            Namespaces = namespaces,
+            Kinds = kinds,
+            ContainerIds = Touched(StateParts.Containers, changes),
+            Namespaces = Touched(StateParts.Namespaces, changes),
         };
     }
 
-    private static DashboardChangeKinds Upsert<TKey, TValue>(
-        Dictionary<TKey, TValue> held, IReadOnlyList<TValue> upserted, Func<TValue, TKey> key, IReadOnlyList<TKey> removed, DashboardChangeKinds kind)
-        where TKey : notnull
+    private static HashSet<TKey> Touched<TRecord, TKey>(StatePart<TRecord, TKey> part, LiveChanges changes) where TKey : notnull
     {
-        foreach (var value in upserted)
-        {
-            held[key(value)] = value;
-        }
-
-        foreach (var k in removed)
-        {
-            held.Remove(k);
-        }
-
-        return upserted.Count + removed.Count > 0 ? kind : DashboardChangeKinds.None;
+        var keys = new HashSet<TKey>(part.Upserted(changes).Select(part.Key), part.KeyComparer);
+        keys.UnionWith(part.Removed(changes));
+        return keys;
     }
-
-    private static NamespaceKeyRef Key(NamespaceSummary ns) => new() { Type = ns.Type, Inode = ns.Inode };
 
     // Readers get copies in the REST API's order, so a page shows the same whichever source answered.
 
@@ -238,63 +204,99 @@ public sealed class LiveStore
                     return null;
                 }
 
-                return _reachability ??= ReachabilityBuilder.Build([.. _containers.Values], [.. _networks.Values], _networkNamespaces.Values);
+                return _reachability ??= ReachabilityBuilder.Build(
+                    [.. Held(StateParts.Containers).Values], [.. Held(StateParts.Networks).Values], Held(StateParts.NetworkNamespaces).Values);
             }
         }
     }
 
-    public IReadOnlyList<ContainerInfo> Containers()
-    {
-        lock (_lock)
-        {
-            return _containers.Values.OrderBy(c => c.Name, StringComparer.Ordinal).ThenBy(c => c.Id, StringComparer.Ordinal).ToList();
-        }
-    }
+    public IReadOnlyList<ContainerInfo> Containers() => Ordered(StateParts.Containers);
 
     public IReadOnlyList<NamespaceSummary> Namespaces(NamespaceType? type = null)
     {
         lock (_lock)
         {
-            return _namespaces.Values.Where(n => type is null || n.Type == type).OrderBy(n => n.Type).ThenBy(n => n.Inode).ToList();
+            var held = Held(StateParts.Namespaces).Values;
+            return StateParts.Namespaces.Order(type is null ? held : held.Where(n => n.Type == type), new StatePartLists());
         }
     }
 
-    public IReadOnlyList<DockerNetworkInfo> Networks()
-    {
-        lock (_lock)
-        {
-            return _networks.Values.OrderBy(n => n.Name, StringComparer.Ordinal).ToList();
-        }
-    }
+    public IReadOnlyList<DockerNetworkInfo> Networks() => Ordered(StateParts.Networks);
 
-    public IReadOnlyList<NetnsInfo> NetworkNamespaces()
-    {
-        lock (_lock)
-        {
-            return _networkNamespaces.Values.OrderBy(n => n.Inode).ToList();
-        }
-    }
+    public IReadOnlyList<NetnsInfo> NetworkNamespaces() => Ordered(StateParts.NetworkNamespaces);
 
-    /// <summary>The graph as the API gives it: the host first, then namespaces, interfaces, containers and networks.</summary>
+    /// <summary>The graph as the API gives it (see <see cref="TopologyOrder"/>).</summary>
     public TopologyGraph Topology()
     {
         lock (_lock)
         {
+            var nodes = new StatePartLists();
+            nodes.Set(StateParts.TopologyNodes, StateParts.TopologyNodes.Order(Held(StateParts.TopologyNodes).Values, nodes));
             return new TopologyGraph
             {
-                Nodes = _nodes.Values.OrderBy(n => KindOrder(n.Kind)).ThenBy(n => n.Id, StringComparer.Ordinal).ToList(),
-                Edges = _edges.Values.OrderBy(e => e.Id, StringComparer.Ordinal).ToList(),
+                Nodes = nodes.Get(StateParts.TopologyNodes),
+                Edges = StateParts.TopologyEdges.Order(Held(StateParts.TopologyEdges).Values, nodes),
             };
         }
     }
 
-    private static int KindOrder(string kind) => kind switch
+    private List<TRecord> Ordered<TRecord, TKey>(StatePart<TRecord, TKey> part) where TKey : notnull
     {
-        TopologyNodeKinds.Host => 0,
-        TopologyNodeKinds.Netns => 1,
-        TopologyNodeKinds.Interface or TopologyNodeKinds.Bridge => 2,
-        TopologyNodeKinds.Container => 3,
-        TopologyNodeKinds.Network => 4,
-        _ => 5,
-    };
+        lock (_lock)
+        {
+            return part.Order(Held(part).Values, new StatePartLists());
+        }
+    }
+
+    private Dictionary<TKey, TRecord> Held<TRecord, TKey>(StatePart<TRecord, TKey> part) where TKey : notnull =>
+        ((HeldPart<TRecord, TKey>)_parts.Single(p => p.Part == part)).Records;
+
+    /// <summary>The records of one part, by key.</summary>
+    private abstract class HeldPart
+    {
+        public abstract StatePart Part { get; }
+
+        public abstract void Load(LiveSnapshot snapshot);
+
+        /// <summary>Applies the part's upserts and removals; true when there were any.</summary>
+        public abstract bool Apply(LiveChanges changes);
+    }
+
+    private sealed class HeldPart<TRecord, TKey>(StatePart<TRecord, TKey> part) : HeldPart where TKey : notnull
+    {
+        public Dictionary<TKey, TRecord> Records { get; } = new(part.KeyComparer);
+
+        public override StatePart Part => part;
+
+        public override void Load(LiveSnapshot snapshot)
+        {
+            Records.Clear();
+            foreach (var record in part.Records(snapshot))
+            {
+                Records[part.Key(record)] = record;
+            }
+        }
+
+        public override bool Apply(LiveChanges changes)
+        {
+            var upserted = part.Upserted(changes);
+            var removed = part.Removed(changes);
+            foreach (var record in upserted)
+            {
+                Records[part.Key(record)] = record;
+            }
+
+            foreach (var key in removed)
+            {
+                Records.Remove(key);
+            }
+
+            return upserted.Count + removed.Count > 0;
+        }
+    }
+
+    private sealed class Hold : IStatePartVisitor<HeldPart>
+    {
+        public HeldPart Visit<TRecord, TKey>(StatePart<TRecord, TKey> part) where TKey : notnull => new HeldPart<TRecord, TKey>(part);
+    }
 }

@@ -138,48 +138,48 @@ public static class TopologyLayout
     public static TopologyDrawing Compute(TopologyGraph graph, TopologyView? view = null)
     {
         view ??= new TopologyView();
-        var nodes = graph.Nodes.GroupBy(n => n.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
-        var peers = new Dictionary<string, string>(StringComparer.Ordinal);
-        var bridgeOfPort = new Dictionary<string, string>(StringComparer.Ordinal);
-        var networkOfBridge = new Dictionary<string, string>(StringComparer.Ordinal);
-        var namespaceOf = new Dictionary<string, string>(StringComparer.Ordinal);
-        var networksOf = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        foreach (var e in graph.Edges.Where(e => nodes.ContainsKey(e.Source) && nodes.ContainsKey(e.Target)))
+        var wiring = Wiring.Of(graph);
+        var query = view.ContainerQuery?.Trim();
+        var bands = ContainerBands(graph, wiring, query);
+        var groups = NetworkGroups(graph, wiring, bands, view, query);
+        var (boxes, drawnGroups, y) = PlaceGroups(groups, wiring);
+        var width = ColumnsWidth;
+
+        // The band of other namespaces says nothing about one Docker network, so a network filter leaves it out.
+        if (view.ShowNamespacesWithoutContainers && view.NetworkId is null)
         {
-            var source = nodes[e.Source];
-            var target = nodes[e.Target];
-            switch (e.Kind)
+            var frames = NamespaceFrames(graph, wiring.Nodes, wiring.Peers, wiring.WithContainers, query);
+            if (frames.Count > 0)
             {
-                case TopologyEdgeKinds.Veth:
-                    peers[e.Source] = e.Target;
-                    peers[e.Target] = e.Source;
-                    break;
-                case TopologyEdgeKinds.BridgePort when target.Kind == TopologyNodeKinds.Bridge:
-                    bridgeOfPort[e.Source] = e.Target;
-                    break;
-                case TopologyEdgeKinds.MemberOf when source.Kind == TopologyNodeKinds.Bridge && target.Kind == TopologyNodeKinds.Network:
-                    networkOfBridge[e.Source] = e.Target;
-                    break;
-                case TopologyEdgeKinds.MemberOf when source.Kind == TopologyNodeKinds.Container:
-                    namespaceOf[e.Source] = e.Target;
-                    break;
-                case TopologyEdgeKinds.InNetwork when target.Kind == TopologyNodeKinds.Network:
-                    (networksOf.TryGetValue(e.Source, out var list) ? list : networksOf[e.Source] = []).Add(e.Target);
-                    break;
+                var taken = boxes.Select(b => b.Key).ToHashSet(StringComparer.Ordinal);
+                var (bandBoxes, bandHeight, bandWidth) = PlaceNamespaces(frames, wiring.Nodes, wiring.Peers, y + CaptionHeight, width, taken);
+                boxes.AddRange(bandBoxes);
+                drawnGroups.Add(new TopologyGroup { Label = NamespacesLabel, Caption = "Network namespaces without containers", Y = y, Height = CaptionHeight + bandHeight });
+                y += CaptionHeight + bandHeight + GroupGap;
+                width = Math.Max(width, bandWidth);
             }
         }
 
-        string LabelOf(string id) => nodes[id].Label;
+        return new TopologyDrawing
+        {
+            Boxes = boxes,
+            Segments = Segments(graph, wiring, boxes),
+            Groups = drawnGroups,
+            Width = width,
+            Height = Math.Max(y - GroupGap + Margin, 2 * Margin + BoxHeight),
+        };
+    }
 
-        // Namespaces that hold containers are drawn around them; every other one belongs to the namespaces band.
-        var withContainers = namespaceOf.Values.ToHashSet(StringComparer.Ordinal);
-        bool InBand(string? namespaceId) => namespaceId is not null && nodes.TryGetValue(namespaceId, out var ns)
-            && ns.Kind == TopologyNodeKinds.Netns && !withContainers.Contains(namespaceId);
-
-        // One band per namespace that holds containers: containers sharing a netns are drawn together.
+    /// <summary>
+    /// One band per namespace that holds containers (containers sharing a netns are drawn together), with the
+    /// namespace's interfaces and the network the band is drawn in; with a name filter, the bands that match.
+    /// </summary>
+    private static List<Band> ContainerBands(TopologyGraph graph, Wiring wiring, string? query)
+    {
+        var nodes = wiring.Nodes;
         var bands = graph.Nodes
-            .Where(n => n.Kind == TopologyNodeKinds.Container && namespaceOf.ContainsKey(n.Id))
-            .GroupBy(n => namespaceOf[n.Id], StringComparer.Ordinal)
+            .Where(n => n.Kind == TopologyNodeKinds.Container && wiring.NamespaceOf.ContainsKey(n.Id))
+            .GroupBy(n => wiring.NamespaceOf[n.Id], StringComparer.Ordinal)
             .Select(g =>
             {
                 var containers = g.OrderBy(c => c.Label, StringComparer.Ordinal).ToList();
@@ -195,22 +195,27 @@ public static class TopologyLayout
 
         string? BandNetwork(List<TopologyNode> containers, List<TopologyNode> interfaces)
         {
-            var attached = containers.SelectMany(c => networksOf.GetValueOrDefault(c.Id) ?? []);
+            var attached = containers.SelectMany(c => wiring.NetworksOf.GetValueOrDefault(c.Id) ?? []);
             var wired = interfaces
-                .Select(i => peers.GetValueOrDefault(i.Id) is { } p && bridgeOfPort.GetValueOrDefault(p) is { } b ? networkOfBridge.GetValueOrDefault(b) : null)
+                .Select(i => wiring.Peers.GetValueOrDefault(i.Id) is { } p && wiring.BridgeOfPort.GetValueOrDefault(p) is { } b
+                    ? wiring.NetworkOfBridge.GetValueOrDefault(b)
+                    : null)
                 .OfType<string>();
-            return attached.Concat(wired).OrderBy(LabelOf, StringComparer.Ordinal).FirstOrDefault();
+            return attached.Concat(wired).OrderBy(id => nodes[id].Label, StringComparer.Ordinal).FirstOrDefault();
         }
 
-        var query = view.ContainerQuery?.Trim();
-        if (!string.IsNullOrEmpty(query))
-        {
-            bands = bands.Where(b => b.Containers.Any(c => c.Label.Contains(query, StringComparison.OrdinalIgnoreCase))).ToList();
-        }
+        return string.IsNullOrEmpty(query)
+            ? bands
+            : bands.Where(b => b.Containers.Any(c => c.Label.Contains(query, StringComparison.OrdinalIgnoreCase))).ToList();
+    }
 
+    /// <summary>One group per Docker network with its bridges and bands, and one for what is on no network.</summary>
+    private static List<GroupDraft> NetworkGroups(TopologyGraph graph, Wiring wiring, List<Band> bands, TopologyView view, string? query)
+    {
         // A bridge inside a namespace of the band is drawn in that namespace's frame, not beside the Docker networks.
-        var bridges = graph.Nodes.Where(n => n.Kind == TopologyNodeKinds.Bridge && !InBand(n.Parent)).OrderBy(n => n.Label, StringComparer.Ordinal).ToList();
-        var groups = graph.Nodes.Where(n => n.Kind == TopologyNodeKinds.Network)
+        var bridges = graph.Nodes.Where(n => n.Kind == TopologyNodeKinds.Bridge && !wiring.InBand(n.Parent)).OrderBy(n => n.Label, StringComparer.Ordinal).ToList();
+        var networkOfBridge = wiring.NetworkOfBridge;
+        return graph.Nodes.Where(n => n.Kind == TopologyNodeKinds.Network)
             .OrderBy(n => n.Label, StringComparer.Ordinal)
             .Select(n => new GroupDraft(n, bridges.Where(b => networkOfBridge.GetValueOrDefault(b.Id) == n.Id).ToList(), bands.Where(b => b.Network == n.Id).ToList()))
             .Append(new GroupDraft(null, bridges.Where(b => !networkOfBridge.ContainsKey(b.Id)).ToList(), bands.Where(b => b.Network is null).ToList()))
@@ -218,7 +223,12 @@ public static class TopologyLayout
             .Where(g => g.Bands.Count > 0 || (string.IsNullOrEmpty(query) && g.Bridges.Count > 0))
             .Where(g => view.NetworkId is null || g.Network?.Id == view.NetworkId)
             .ToList();
+    }
 
+    /// <summary>The groups stacked from the top: their boxes (a node once), their bands, and where the next thing goes.</summary>
+    private static (List<TopologyBox> Boxes, List<TopologyGroup> Groups, double Y) PlaceGroups(List<GroupDraft> groups, Wiring wiring)
+    {
+        var nodes = wiring.Nodes;
         var boxes = new List<TopologyBox>();
         var drawnGroups = new List<TopologyGroup>();
         var y = Margin;
@@ -228,38 +238,7 @@ public static class TopologyLayout
             var bandTop = top;
             foreach (var band in group.Bands)
             {
-                var rows = Math.Max(band.Containers.Count, Math.Max(band.Interfaces.Count, 1));
-                var frameX = ColumnX(ContainerColumn) - FramePadding;
-                boxes.Add(new TopologyBox
-                {
-                    NodeId = band.Namespace,
-                    Kind = nodes[band.Namespace].Kind,
-                    Title = nodes[band.Namespace].Label,
-                    Column = ContainerColumn,
-                    X = frameX,
-                    Y = bandTop,
-                    Width = ColumnWidths[ContainerColumn] + 2 * FramePadding,
-                    Height = rows * RowHeight - (RowHeight - BoxHeight) + 2 * FramePadding,
-                    IsFrame = true,
-                });
-                var inode = nodes[band.Namespace].Details.GetValueOrDefault("inode");
-                for (var i = 0; i < band.Containers.Count; i++)
-                {
-                    boxes.Add(Box(band.Containers[i], ContainerColumn, bandTop + FramePadding + i * RowHeight, inode is null ? null : $"net:[{inode}]"));
-                }
-
-                for (var i = 0; i < band.Interfaces.Count; i++)
-                {
-                    var rowY = bandTop + FramePadding + i * RowHeight;
-                    boxes.Add(Box(band.Interfaces[i], InterfaceColumn, rowY, Subtitle(band.Interfaces[i])));
-                    // The other end of a wire into a namespace of the band is drawn in that namespace's frame.
-                    if (peers.GetValueOrDefault(band.Interfaces[i].Id) is { } peer && nodes[peer].Parent != band.Namespace && !InBand(nodes[peer].Parent))
-                    {
-                        boxes.Add(Box(nodes[peer], HostVethColumn, rowY, Subtitle(nodes[peer])));
-                    }
-                }
-
-                bandTop += rows * RowHeight - (RowHeight - BoxHeight) + 2 * FramePadding + (RowHeight - BoxHeight);
+                bandTop = PlaceBand(band, bandTop, wiring, boxes);
             }
 
             var bridgesHeight = group.Bridges.Count * RowHeight - (RowHeight - BoxHeight);
@@ -283,38 +262,55 @@ public static class TopologyLayout
         }
 
         // A host veth is drawn once even when two bands point at it.
-        boxes = boxes.GroupBy(b => b.NodeId, StringComparer.Ordinal).Select(g => g.First()).ToList();
-        var width = ColumnsWidth;
+        return (boxes.GroupBy(b => b.NodeId, StringComparer.Ordinal).Select(g => g.First()).ToList(), drawnGroups, y);
+    }
 
-        // The band of other namespaces says nothing about one Docker network, so a network filter leaves it out.
-        if (view.ShowNamespacesWithoutContainers && view.NetworkId is null)
+    /// <summary>A band's frame, containers, interfaces and their host ends from <paramref name="bandTop"/>; returns the next band's top.</summary>
+    private static double PlaceBand(Band band, double bandTop, Wiring wiring, List<TopologyBox> boxes)
+    {
+        var nodes = wiring.Nodes;
+        var rows = Math.Max(band.Containers.Count, Math.Max(band.Interfaces.Count, 1));
+        var frameX = ColumnX(ContainerColumn) - FramePadding;
+        boxes.Add(new TopologyBox
         {
-            var frames = NamespaceFrames(graph, nodes, peers, withContainers, query);
-            if (frames.Count > 0)
+            NodeId = band.Namespace,
+            Kind = nodes[band.Namespace].Kind,
+            Title = nodes[band.Namespace].Label,
+            Column = ContainerColumn,
+            X = frameX,
+            Y = bandTop,
+            Width = ColumnWidths[ContainerColumn] + 2 * FramePadding,
+            Height = rows * RowHeight - (RowHeight - BoxHeight) + 2 * FramePadding,
+            IsFrame = true,
+        });
+        var inode = nodes[band.Namespace].Details.GetValueOrDefault("inode");
+        for (var i = 0; i < band.Containers.Count; i++)
+        {
+            boxes.Add(Box(band.Containers[i], ContainerColumn, bandTop + FramePadding + i * RowHeight, inode is null ? null : $"net:[{inode}]"));
+        }
+
+        for (var i = 0; i < band.Interfaces.Count; i++)
+        {
+            var rowY = bandTop + FramePadding + i * RowHeight;
+            boxes.Add(Box(band.Interfaces[i], InterfaceColumn, rowY, Subtitle(band.Interfaces[i])));
+            // The other end of a wire into a namespace of the band is drawn in that namespace's frame.
+            if (wiring.Peers.GetValueOrDefault(band.Interfaces[i].Id) is { } peer && nodes[peer].Parent != band.Namespace && !wiring.InBand(nodes[peer].Parent))
             {
-                var taken = boxes.Select(b => b.Key).ToHashSet(StringComparer.Ordinal);
-                var (bandBoxes, bandHeight, bandWidth) = PlaceNamespaces(frames, nodes, peers, y + CaptionHeight, width, taken);
-                boxes.AddRange(bandBoxes);
-                drawnGroups.Add(new TopologyGroup { Label = NamespacesLabel, Caption = "Network namespaces without containers", Y = y, Height = CaptionHeight + bandHeight });
-                y += CaptionHeight + bandHeight + GroupGap;
-                width = Math.Max(width, bandWidth);
+                boxes.Add(Box(nodes[peer], HostVethColumn, rowY, Subtitle(nodes[peer])));
             }
         }
 
+        return bandTop + rows * RowHeight - (RowHeight - BoxHeight) + 2 * FramePadding + (RowHeight - BoxHeight);
+    }
+
+    /// <summary>A segment for every edge drawn between two drawn boxes.</summary>
+    private static List<TopologySegment> Segments(TopologyGraph graph, Wiring wiring, List<TopologyBox> boxes)
+    {
         var byId = boxes.GroupBy(b => b.NodeId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
-        var segments = graph.Edges
-            .Where(e => byId.ContainsKey(e.Source) && byId.ContainsKey(e.Target) && IsDrawn(e, nodes, byId))
+        return graph.Edges
+            .Where(e => byId.ContainsKey(e.Source) && byId.ContainsKey(e.Target) && IsDrawn(e, wiring.Nodes, byId))
             .Select(e => Segment(e, byId[e.Source], byId[e.Target]))
             .ToList();
-
-        return new TopologyDrawing
-        {
-            Boxes = boxes,
-            Segments = segments,
-            Groups = drawnGroups,
-            Width = width,
-            Height = Math.Max(y - GroupGap + Margin, 2 * Margin + BoxHeight),
-        };
     }
 
     /// <summary>
@@ -567,6 +563,59 @@ public static class TopologyLayout
     private sealed record Band(string Namespace, List<TopologyNode> Containers, List<TopologyNode> Interfaces, string? Network);
 
     private sealed record GroupDraft(TopologyNode? Network, List<TopologyNode> Bridges, List<Band> Bands);
+
+    /// <summary>What the edges say, looked up by node: veth peers, bridge ports, bridges' networks, containers' namespaces and networks.</summary>
+    private sealed class Wiring
+    {
+        public required Dictionary<string, TopologyNode> Nodes { get; init; }
+        public Dictionary<string, string> Peers { get; } = new(StringComparer.Ordinal);
+        public Dictionary<string, string> BridgeOfPort { get; } = new(StringComparer.Ordinal);
+        public Dictionary<string, string> NetworkOfBridge { get; } = new(StringComparer.Ordinal);
+        public Dictionary<string, string> NamespaceOf { get; } = new(StringComparer.Ordinal);
+        public Dictionary<string, List<string>> NetworksOf { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Namespaces that hold containers: they are drawn around them; every other one belongs to the namespaces band.</summary>
+        public HashSet<string> WithContainers { get; private set; } = [];
+
+        public bool InBand(string? namespaceId) => namespaceId is not null && Nodes.TryGetValue(namespaceId, out var ns)
+            && ns.Kind == TopologyNodeKinds.Netns && !WithContainers.Contains(namespaceId);
+
+        public static Wiring Of(TopologyGraph graph)
+        {
+            var wiring = new Wiring
+            {
+                Nodes = graph.Nodes.GroupBy(n => n.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal),
+            };
+            var nodes = wiring.Nodes;
+            foreach (var e in graph.Edges.Where(e => nodes.ContainsKey(e.Source) && nodes.ContainsKey(e.Target)))
+            {
+                var source = nodes[e.Source];
+                var target = nodes[e.Target];
+                switch (e.Kind)
+                {
+                    case TopologyEdgeKinds.Veth:
+                        wiring.Peers[e.Source] = e.Target;
+                        wiring.Peers[e.Target] = e.Source;
+                        break;
+                    case TopologyEdgeKinds.BridgePort when target.Kind == TopologyNodeKinds.Bridge:
+                        wiring.BridgeOfPort[e.Source] = e.Target;
+                        break;
+                    case TopologyEdgeKinds.MemberOf when source.Kind == TopologyNodeKinds.Bridge && target.Kind == TopologyNodeKinds.Network:
+                        wiring.NetworkOfBridge[e.Source] = e.Target;
+                        break;
+                    case TopologyEdgeKinds.MemberOf when source.Kind == TopologyNodeKinds.Container:
+                        wiring.NamespaceOf[e.Source] = e.Target;
+                        break;
+                    case TopologyEdgeKinds.InNetwork when target.Kind == TopologyNodeKinds.Network:
+                        (wiring.NetworksOf.TryGetValue(e.Source, out var list) ? list : wiring.NetworksOf[e.Source] = []).Add(e.Target);
+                        break;
+                }
+            }
+
+            wiring.WithContainers = wiring.NamespaceOf.Values.ToHashSet(StringComparer.Ordinal);
+            return wiring;
+        }
+    }
 
     // A class, not a record: frames are told apart by identity in the layout's dictionaries.
     private sealed class NamespaceFrame(TopologyNode node, List<TopologyNode> interfaces)

@@ -1,5 +1,4 @@
 using Dashboard.Shared.Live;
-using Dashboard.Shared.Model;
 
 namespace Dashboard.Server.Live;
 
@@ -9,44 +8,23 @@ internal static class LiveDiff
     /// <returns>The changes and their count: each upsert or removal is one change, as is a new status.</returns>
     public static (LiveChanges Changes, int Count) Between(LiveFingerprints before, LiveFingerprints after)
     {
-        var (containersUp, containersGone) = Compare(before.Containers, after.Containers);
-        var (namespacesUp, namespacesGone) = Compare(before.Namespaces, after.Namespaces);
-        var (networksUp, networksGone) = Compare(before.Networks, after.Networks);
-        var (netnsUp, netnsGone) = Compare(before.NetworkNamespaces, after.NetworkNamespaces);
-        var (nodesUp, nodesGone) = Compare(before.TopologyNodes, after.TopologyNodes);
-        var (edgesUp, edgesGone) = Compare(before.TopologyEdges, after.TopologyEdges);
+        var changes = new LiveChanges();
+        var count = 0;
+        for (var p = 0; p < after.Parts.Count; p++)
+        {
+            changes = after.Parts[p].ChangesSince(before.Parts[p], changes, ref count);
+        }
 
-        var count = containersUp.Count + containersGone.Count + namespacesUp.Count + namespacesGone.Count
-            + networksUp.Count + networksGone.Count + netnsUp.Count + netnsGone.Count
-            + nodesUp.Count + nodesGone.Count + edgesUp.Count + edgesGone.Count;
-        var statusChanged = !before.Status.AsSpan().SequenceEqual(after.Status);
-        if (statusChanged)
+        if (!before.Status.AsSpan().SequenceEqual(after.Status))
         {
             count++;
         }
 
-        var state = after.State;
-        var changes = new LiveChanges
-        {
-            // Sent with any change, so that the counts and the scan time a client shows are those of the state it holds.
-            Status = count > 0 ? state.Status : null,
-            ContainersUpserted = Pick(state.Containers, c => c.Id, containersUp),
-            ContainersRemoved = containersGone,
-            NamespacesUpserted = Pick(state.NamespaceList, n => new NamespaceKey(n.Type, n.Inode), namespacesUp),
-            NamespacesRemoved = namespacesGone.Select(k => new NamespaceKeyRef { Type = k.Type, Inode = k.Inode }).ToList(),
-            NetworksUpserted = Pick(state.Networks, n => n.Id, networksUp),
-            NetworksRemoved = networksGone,
-            NetworkNamespacesUpserted = Pick(state.NetworkNamespaceList, n => n.Inode, netnsUp),
-            NetworkNamespacesRemoved = netnsGone,
-            TopologyNodesUpserted = Pick(state.Topology.Nodes, n => n.Id, nodesUp),
-            TopologyNodesRemoved = nodesGone,
-            TopologyEdgesUpserted = Pick(state.Topology.Edges, e => e.Id, edgesUp),
-            TopologyEdgesRemoved = edgesGone,
-        };
-        return (changes, count);
+        // Sent with any change, so that the counts and the scan time a client shows are those of the state it holds.
+        return (count > 0 ? changes with { Status = after.State.Status } : changes, count);
     }
 
-    private static (HashSet<TKey> Upserted, List<TKey> Removed) Compare<TKey>(Dictionary<TKey, byte[]> before, Dictionary<TKey, byte[]> after)
+    internal static (HashSet<TKey> Upserted, List<TKey> Removed) Compare<TKey>(Dictionary<TKey, byte[]> before, Dictionary<TKey, byte[]> after)
         where TKey : notnull
     {
         var upserted = new HashSet<TKey>(after.Comparer);
@@ -63,6 +41,6 @@ internal static class LiveDiff
     }
 
     // In the state's own order, so that clients that append see what the API would list.
-    private static List<T> Pick<T, TKey>(IEnumerable<T> items, Func<T, TKey> key, HashSet<TKey> wanted) =>
+    internal static List<T> Pick<T, TKey>(IEnumerable<T> items, Func<T, TKey> key, HashSet<TKey> wanted) =>
         wanted.Count == 0 ? [] : items.Where(i => wanted.Contains(key(i))).ToList();
 }

@@ -2,62 +2,113 @@ using System.Text.Json;
 using Dashboard.Server.State;
 using Dashboard.Shared.Contracts;
 using Dashboard.Shared.Live;
-using Dashboard.Shared.Model;
 
 namespace Dashboard.Server.Live;
 
 /// <summary>
-/// A built state with the serialized form of each thing in it, keyed as clients key them. Two states are compared
-/// through these bytes: what a client would receive is what decides whether something changed.
+/// A built state with the serialized form of each record in it, part by part (<see cref="StateParts.All"/>), keyed as
+/// clients key them. Two states are compared through these bytes: what a client would receive is what decides whether
+/// something changed.
 /// </summary>
 internal sealed class LiveFingerprints
 {
-    public required HostState State { get; init; }
-    public required byte[] Status { get; init; }
-    public required Dictionary<string, byte[]> Containers { get; init; }
-    public required Dictionary<NamespaceKey, byte[]> Namespaces { get; init; }
-    public required Dictionary<string, byte[]> Networks { get; init; }
-    public required Dictionary<ulong, byte[]> NetworkNamespaces { get; init; }
-    public required Dictionary<string, byte[]> TopologyNodes { get; init; }
-    public required Dictionary<string, byte[]> TopologyEdges { get; init; }
+    private readonly LiveSnapshot _snapshot;
 
-    public static LiveFingerprints Of(HostState state) => new()
+    private LiveFingerprints(HostState state, LiveSnapshot snapshot, byte[] status, IReadOnlyList<PartFingerprints> parts)
     {
-        State = state,
-        // When the scan ran and how long it took change every time; they travel with real changes, never alone.
-        Status = Bytes(state.Status with { ScannedAt = default, ScanMilliseconds = 0 }),
-        Containers = state.Containers.ToDictionary(c => c.Id, Bytes, StringComparer.Ordinal),
-        Namespaces = state.NamespaceList.ToDictionary(n => new NamespaceKey(n.Type, n.Inode), Bytes),
-        Networks = state.Networks.ToDictionary(n => n.Id, Bytes, StringComparer.Ordinal),
-        NetworkNamespaces = state.NetworkNamespaceList.ToDictionary(n => n.Inode, Bytes),
-        TopologyNodes = state.Topology.Nodes.ToDictionary(n => n.Id, Bytes, StringComparer.Ordinal),
-        TopologyEdges = state.Topology.Edges.ToDictionary(e => e.Id, Bytes, StringComparer.Ordinal),
-        // No reachability: the stream does not carry it (see LiveSnapshot).
-    };
+        State = state;
+        _snapshot = snapshot;
+        Status = status;
+        Parts = parts;
+    }
 
-    public LiveSnapshot ToSnapshot() => new()
+    public HostState State { get; }
+
+    public byte[] Status { get; }
+
+    /// <summary>One per part, as <see cref="StateParts.All"/> lists them.</summary>
+    internal IReadOnlyList<PartFingerprints> Parts { get; }
+
+    public static LiveFingerprints Of(HostState state)
     {
-        Status = State.Status,
-        Containers = State.Containers,
-        Namespaces = State.NamespaceList,
-        Networks = State.Networks,
-        NetworkNamespaces = State.NetworkNamespaceList,
-        Topology = State.Topology,
-    };
+        var snapshot = new LiveSnapshot
+        {
+            Status = state.Status,
+            Containers = state.Containers,
+            Namespaces = state.NamespaceList,
+            Networks = state.Networks,
+            NetworkNamespaces = state.NetworkNamespaceList,
+            Topology = state.Topology,
+        };
+        // No reachability: clients derive it from the containers and networks (it has an entry per pair of running
+        // containers, so fingerprinting and sending it grew with the square of the host's size).
+        var make = new Make(snapshot);
+        return new LiveFingerprints(
+            state,
+            snapshot,
+            // When the scan ran and how long it took change every time; they travel with real changes, never alone.
+            Bytes(state.Status with { ScannedAt = default, ScanMilliseconds = 0 }),
+            [.. StateParts.All.Select(p => p.Accept(make))]);
+    }
+
+    public LiveSnapshot ToSnapshot() => _snapshot;
 
     /// <summary>
-    /// The JSON of the records a snapshot keeps, part by part in the order of <see cref="ToSnapshot"/>'s lists: the
-    /// bytes this diff already made, so that a snapshot need not serialise the state again.
+    /// The JSON of the records a snapshot keeps, part by part as <see cref="StateParts.All"/> lists them, each in the
+    /// state's order: the bytes this diff already made, so that a snapshot need not serialise the state again.
     /// </summary>
-    public IReadOnlyList<byte[]>[] SnapshotParts() =>
-    [
-        [.. State.Containers.Select(c => Containers[c.Id])],
-        [.. State.NamespaceList.Select(n => Namespaces[new NamespaceKey(n.Type, n.Inode)])],
-        [.. State.Networks.Select(n => Networks[n.Id])],
-        [.. State.NetworkNamespaceList.Select(n => NetworkNamespaces[n.Inode])],
-        [.. State.Topology.Nodes.Select(n => TopologyNodes[n.Id])],
-        [.. State.Topology.Edges.Select(e => TopologyEdges[e.Id])],
-    ];
+    public IReadOnlyList<IReadOnlyList<byte[]>> SnapshotParts() => [.. Parts.Select(p => p.Json())];
 
     private static byte[] Bytes<T>(T value) => JsonSerializer.SerializeToUtf8Bytes(value, DashboardJson.Options);
+
+    private sealed class Make(LiveSnapshot snapshot) : IStatePartVisitor<PartFingerprints>
+    {
+        public PartFingerprints Visit<TRecord, TKey>(StatePart<TRecord, TKey> part) where TKey : notnull =>
+            new PartFingerprints<TRecord, TKey>(part, part.Records(snapshot));
+    }
+
+    internal abstract class PartFingerprints
+    {
+        /// <summary>Each record's JSON, in the state's order.</summary>
+        public abstract IReadOnlyList<byte[]> Json();
+
+        /// <summary><paramref name="changes"/> with this part's upserts and removals since <paramref name="before"/> (the same part), counted.</summary>
+        public abstract LiveChanges ChangesSince(PartFingerprints before, LiveChanges changes, ref int count);
+    }
+
+    private sealed class PartFingerprints<TRecord, TKey> : PartFingerprints where TKey : notnull
+    {
+        private readonly StatePart<TRecord, TKey> _part;
+        private readonly IReadOnlyList<TRecord> _records;
+        private readonly Dictionary<TKey, byte[]> _bytes;
+
+        public PartFingerprints(StatePart<TRecord, TKey> part, IReadOnlyList<TRecord> records)
+        {
+            _part = part;
+            _records = records;
+            _bytes = new Dictionary<TKey, byte[]>(records.Count, part.KeyComparer);
+            foreach (var record in records)
+            {
+                _bytes.Add(part.Key(record), Bytes(record));
+            }
+        }
+
+        public override IReadOnlyList<byte[]> Json()
+        {
+            var json = new byte[_records.Count][];
+            for (var i = 0; i < json.Length; i++)
+            {
+                json[i] = _bytes[_part.Key(_records[i])];
+            }
+
+            return json;
+        }
+
+        public override LiveChanges ChangesSince(PartFingerprints before, LiveChanges changes, ref int count)
+        {
+            var (upserted, removed) = LiveDiff.Compare(((PartFingerprints<TRecord, TKey>)before)._bytes, _bytes);
+            count += upserted.Count + removed.Count;
+            return _part.WithChanges(changes, LiveDiff.Pick(_records, _part.Key, upserted), removed);
+        }
+    }
 }

@@ -3,6 +3,7 @@ using Dashboard.Server.Collection.Docker;
 using Dashboard.Server.Collection.Net;
 using Dashboard.Server.Collection.Proc;
 using Dashboard.Shared.Contracts;
+using Dashboard.Shared.Live;
 using Dashboard.Shared.Model;
 
 namespace Dashboard.Server.State;
@@ -25,12 +26,18 @@ internal static class HostStateBuilder
         var containerOfProcess = AssignProcessesToContainers(scan, containers);
         var processes = scan.Processes.ToFrozenDictionary(p => p.Pid, p => ToProcessInfo(p, containerOfProcess));
         var namespaces = BuildNamespaces(scan, containers);
-        var list = namespaces.Values
-            .OrderBy(n => n.Type).ThenBy(n => n.Inode)
-            .Select(d => d.ToSummary())
-            .ToList();
         var netns = NetnsInfoBuilder.Build(scan, network ?? NetworkCollection.Empty, containers);
         var networks = BuildNetworks(docker);
+        // Every part in the order the REST API lists it, which is the order every client shows it in.
+        var parts = StateParts.ToSnapshotState(StateParts.InOrder(StatePartLists.Of(new SnapshotState
+        {
+            Containers = containers,
+            Namespaces = [.. namespaces.Values.Select(d => d.ToSummary())],
+            Networks = networks,
+            NetworkNamespaces = netns,
+            // Built with the state, not per request: the graph is the same for every reader of this state.
+            Topology = TopologyBuilder.Build(containers, networks, netns, netnsGenerations ?? new Dictionary<ulong, int>()),
+        })));
 
         return new HostState
         {
@@ -54,15 +61,14 @@ internal static class HostStateBuilder
                 ScanMilliseconds = Math.Round(scan.Duration.TotalMilliseconds, 2),
                 Storage = storage,
             },
-            Containers = containers,
-            Networks = networks,
+            Containers = parts.Containers,
+            Networks = parts.Networks,
             Processes = processes,
             Namespaces = namespaces,
-            NamespaceList = list,
-            NetworkNamespaceList = netns,
-            NetworkNamespaces = netns.ToFrozenDictionary(n => n.Inode),
-            // Built with the state, not per request: the graph is the same for every reader of this state.
-            Topology = TopologyBuilder.Build(containers, networks, netns, netnsGenerations ?? new Dictionary<ulong, int>()),
+            NamespaceList = parts.Namespaces,
+            NetworkNamespaceList = parts.NetworkNamespaces,
+            NetworkNamespaces = parts.NetworkNamespaces.ToFrozenDictionary(n => n.Inode),
+            Topology = parts.Topology,
             StartedAt = startedAt,
         };
     }

@@ -6,10 +6,10 @@ namespace Dashboard.Server.Storage;
 internal sealed record SnapshotRecord(SnapshotState State, SnapshotReason Reason, string Epoch, long Version, DateTimeOffset TakenAt)
 {
     /// <summary>
-    /// The JSON of every record (containers, namespaces, networks, network namespaces, topology nodes, edges, each
-    /// list in the state's order) when the caller has it already, as the live publisher does; null to serialise here.
+    /// The JSON of every record, part by part as <see cref="Dashboard.Shared.Live.StateParts.All"/> lists them, each
+    /// list in the state's order, when the caller has it already, as the live publisher does; null to serialise here.
     /// </summary>
-    public IReadOnlyList<byte[]>[]? Json { get; init; }
+    public IReadOnlyList<IReadOnlyList<byte[]>>? Json { get; init; }
 }
 
 /// <summary>

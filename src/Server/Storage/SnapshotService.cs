@@ -189,10 +189,7 @@ internal sealed partial class SnapshotService(
     }
 
     /// <summary>Whether a change touches what snapshots record (status and the derived report alone do not).</summary>
-    internal static bool Recorded(LiveChanges c) =>
-        c.ContainersUpserted.Count + c.ContainersRemoved.Count + c.NamespacesUpserted.Count + c.NamespacesRemoved.Count +
-        c.NetworksUpserted.Count + c.NetworksRemoved.Count + c.NetworkNamespacesUpserted.Count + c.NetworkNamespacesRemoved.Count +
-        c.TopologyNodesUpserted.Count + c.TopologyNodesRemoved.Count + c.TopologyEdgesUpserted.Count + c.TopologyEdgesRemoved.Count > 0;
+    internal static bool Recorded(LiveChanges c) => StateParts.All.Any(part => part.ChangeCount(c) > 0);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Snapshot {Id} taken ({Reason}) at live version {Version}: {Containers} containers, {Namespaces} namespaces")]
     private partial void LogTaken(long id, SnapshotReason reason, long version, int containers, int namespaces);
@@ -204,12 +201,5 @@ internal sealed partial class SnapshotService(
 /// <summary>Pure: the part of the live state a snapshot keeps.</summary>
 internal static class SnapshotStates
 {
-    public static SnapshotState From(LiveSnapshot snapshot) => new()
-    {
-        Containers = snapshot.Containers,
-        Namespaces = snapshot.Namespaces,
-        Networks = snapshot.Networks,
-        NetworkNamespaces = snapshot.NetworkNamespaces,
-        Topology = snapshot.Topology,
-    };
+    public static SnapshotState From(LiveSnapshot snapshot) => StateParts.ToSnapshotState(snapshot);
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Dashboard.Shared.Live;
 
 namespace Dashboard.Shared.Contracts;
 
@@ -48,7 +49,7 @@ public sealed record SnapshotPage
 /// The host's isolation at one moment: what the live pages show, without what changes from second to second
 /// (processes, scan timings). Each list is in the order the live API gives it.
 /// </summary>
-public sealed record SnapshotState
+public sealed record SnapshotState : IStateParts
 {
     /// <summary>As <c>GET /api/containers</c> was.</summary>
     public required IReadOnlyList<ContainerInfo> Containers { get; init; }

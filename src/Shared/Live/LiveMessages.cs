@@ -25,7 +25,7 @@ public sealed record LiveMessage
 }
 
 /// <summary>The whole state of the host as the live hub holds it.</summary>
-public sealed record LiveSnapshot
+public sealed record LiveSnapshot : IStateParts
 {
     /// <summary>As <c>GET /api/status</c>.</summary>
     public required StatusInfo Status { get; init; }

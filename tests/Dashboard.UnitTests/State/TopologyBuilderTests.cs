@@ -11,7 +11,7 @@ public sealed class TopologyBuilderTests
     private static readonly string OtherBridge = $"br-{OtherNetworkId[..12]}";
     private static readonly string HostNetworkId = new('9', 64);
 
-    private static IReadOnlyList<NetnsInfo> Namespaces() =>
+    internal static IReadOnlyList<NetnsInfo> Namespaces() =>
     [
         Netns(Host, [Ref("hostc")],
             Link(1, "lo", NetInterfaceKind.Loopback),
@@ -33,7 +33,7 @@ public sealed class TopologyBuilderTests
         Netns(HiddenNs, [], Link(1, "lo", NetInterfaceKind.Loopback)) with { BindMounts = ["/run/netns/x"] },
     ];
 
-    private static IReadOnlyList<ContainerInfo> Containers() =>
+    internal static IReadOnlyList<ContainerInfo> Containers() =>
     [
         Container("web1", Web1Ns, "mynetwork", ("mynetwork", MyNetworkId)),
         Container("web2", Web2Ns, "mynetwork", ("mynetwork", MyNetworkId)),
@@ -43,7 +43,7 @@ public sealed class TopologyBuilderTests
         Container("stopped", null, "mynetwork", ("mynetwork", MyNetworkId)),
     ];
 
-    private static IReadOnlyList<DockerNetworkInfo> Networks() =>
+    internal static IReadOnlyList<DockerNetworkInfo> Networks() =>
         [Network("host", HostNetworkId, "host"), Network("mynetwork", MyNetworkId), Network("othernet", OtherNetworkId)];
 
     private static TopologyGraph Build(IReadOnlyDictionary<ulong, int>? generations = null) =>

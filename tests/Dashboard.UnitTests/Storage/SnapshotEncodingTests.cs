@@ -17,8 +17,8 @@ public sealed class SnapshotEncodingTests
         var snapshot = SnapshotStates.From(records.ToSnapshot());
         var plain = new SnapshotRecord(snapshot, SnapshotReason.Timer, "e", 1, DateTimeOffset.UnixEpoch);
 
-        var own = SqliteSnapshotStore.Encode(plain);
-        var reused = SqliteSnapshotStore.Encode(plain with { Json = records.SnapshotParts() });
+        var own = SnapshotContent.Encode(plain);
+        var reused = SnapshotContent.Encode(plain with { Json = records.SnapshotParts() });
 
         Assert.Equal(6, own.Length);
         Assert.Equal(snapshot.Containers.Count, own[0].Length);
@@ -33,9 +33,9 @@ public sealed class SnapshotEncodingTests
         var state = LivePublisherTests.State(HostStateBuilderTests.Container("web1", 100));
         var records = LiveFingerprints.Of(state);
         var plain = new SnapshotRecord(SnapshotStates.From(records.ToSnapshot()), SnapshotReason.Timer, "e", 1, DateTimeOffset.UnixEpoch);
-        var parts = records.SnapshotParts();
+        var parts = records.SnapshotParts().ToList();
         parts[0] = [];
 
-        Assert.Throws<ArgumentException>(() => SqliteSnapshotStore.Encode(plain with { Json = parts }));
+        Assert.Throws<ArgumentException>(() => SnapshotContent.Encode(plain with { Json = parts }));
     }
 }
