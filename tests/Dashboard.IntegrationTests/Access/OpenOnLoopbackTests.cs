@@ -35,4 +35,18 @@ public sealed class OpenOnLoopbackTests
         Assert.Contains("Dashboard:OpenOnLoopback=true, but the server listens beyond loopback on http://0.0.0.0:", reason);
         Assert.DoesNotContain(server.StdOut, l => l.Contains("/login?t="));
     }
+
+    [Fact]
+    public async Task BadSettingsStopTheStartWithEveryProblemAndExitCodeOne()
+    {
+        await using var server = ServerProcess.Start("Production", "--urls", "http://127.0.0.1:0",
+            "--Dashboard:OpenOnLoopback", "true", "--Dashboard:AccessToken", "short", "--Dashboard:ScanInterval", "00:00:00");
+        var exitCode = await server.WaitForExitAsync(TimeSpan.FromSeconds(90), Ct);
+
+        Assert.True(exitCode == 1, $"exit code {exitCode}.\n{server.Output()}");
+        Assert.Contains("The dashboard did not start: its settings have problems:", server.StdErr);
+        Assert.Contains(server.StdErr, l => l.Contains("Dashboard:AccessToken is 5 characters long", StringComparison.Ordinal));
+        Assert.Contains(server.StdErr, l => l.Contains("Dashboard:ScanInterval", StringComparison.Ordinal));
+        Assert.DoesNotContain(server.StdErr, l => l.Contains("Unhandled exception", StringComparison.Ordinal));
+    }
 }
