@@ -1,3 +1,4 @@
+using Dashboard.Shared.Model;
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using Dashboard.Shared.Contracts;

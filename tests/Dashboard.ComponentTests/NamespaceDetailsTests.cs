@@ -1,5 +1,6 @@
 using Dashboard.Client.Pages;
 using Dashboard.ComponentTests.Fakes;
+using Dashboard.Shared.Model;
 
 namespace Dashboard.ComponentTests;
 
@@ -109,7 +110,7 @@ public sealed class NamespaceDetailsTests : DashboardTest
         Data.Notify(new DashboardChange
         {
             Kinds = DashboardChangeKinds.Namespaces,
-            Namespaces = new HashSet<Dashboard.Shared.Live.NamespaceKeyRef> { new() { Type = NamespaceType.Net, Inode = SampleData.Web1Net } },
+            Namespaces = new HashSet<NamespaceKey> { new(NamespaceType.Net, SampleData.Web1Net) },
         });
         Assert.Equal(calls, Data.Calls["GetNamespaceAsync"]);
 
@@ -118,7 +119,7 @@ public sealed class NamespaceDetailsTests : DashboardTest
         Data.Notify(new DashboardChange
         {
             Kinds = DashboardChangeKinds.Namespaces,
-            Namespaces = new HashSet<Dashboard.Shared.Live.NamespaceKeyRef> { new() { Type = NamespaceType.Net, Inode = SampleData.HiddenNet } },
+            Namespaces = new HashSet<NamespaceKey> { new(NamespaceType.Net, SampleData.HiddenNet) },
         });
 
         cut.WaitForAssertion(() => Assert.Equal("/run/netns/x, /run/netns/y", Text(cut, "bind-mounts")));

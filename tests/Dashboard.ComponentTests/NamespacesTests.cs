@@ -1,5 +1,6 @@
 using Dashboard.Client.Pages;
 using Dashboard.ComponentTests.Fakes;
+using Dashboard.Shared.Model;
 using MudBlazor;
 
 namespace Dashboard.ComponentTests;
@@ -140,7 +141,7 @@ public sealed class NamespacesTests : DashboardTest
         Data.Notify(new DashboardChange
         {
             Kinds = DashboardChangeKinds.Namespaces,
-            Namespaces = new HashSet<Dashboard.Shared.Live.NamespaceKeyRef> { new() { Type = NamespaceType.Net, Inode = 4026532999 } },
+            Namespaces = new HashSet<NamespaceKey> { new(NamespaceType.Net, 4026532999) },
         });
 
         cut.WaitForAssertion(() => Assert.Equal("net 7", Text(cut, "type-net")));

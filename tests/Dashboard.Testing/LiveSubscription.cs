@@ -1,5 +1,6 @@
 using Dashboard.Shared.Contracts;
 using Dashboard.Shared.Live;
+using Dashboard.Shared.Model;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.Http.Connections.Client;
 using Microsoft.AspNetCore.SignalR.Client;

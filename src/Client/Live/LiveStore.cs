@@ -1,6 +1,7 @@
 using Dashboard.Client.Services;
 using Dashboard.Shared.Contracts;
 using Dashboard.Shared.Live;
+using Dashboard.Shared.Model;
 
 namespace Dashboard.Client.Live;
 

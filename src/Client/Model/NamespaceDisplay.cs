@@ -16,14 +16,14 @@ public static class NamespaceDisplay
         {
             switch (reason)
             {
-                case "bind-mount" when ns.BindMounts.Count > 0:
+                case KeptAliveReason.BindMount when ns.BindMounts.Count > 0:
                     reasons.AddRange(ns.BindMounts.Select(m => $"bind-mount {m}"));
                     break;
-                case "fd" when ns.OpenDescriptors.Count > 0:
+                case KeptAliveReason.Fd when ns.OpenDescriptors.Count > 0:
                     reasons.AddRange(ns.OpenDescriptors.Select(d => $"fd {d.Pid}/{d.Fd}"));
                     break;
                 default:
-                    reasons.Add(reason);
+                    reasons.Add(Reason(reason));
                     break;
             }
         }
@@ -31,11 +31,21 @@ public static class NamespaceDisplay
         return reasons;
     }
 
-    public static string Relation(string relation) => relation switch
+    private static string Reason(KeptAliveReason reason) => reason switch
     {
-        "owned" => "owned by this user namespace",
-        "child" => "child namespace",
-        _ => relation,
+        KeptAliveReason.Thread => "thread",
+        KeptAliveReason.BindMount => "bind-mount",
+        KeptAliveReason.Fd => "fd",
+        KeptAliveReason.Owner => "owner",
+        KeptAliveReason.Parent => "parent",
+        _ => reason.ToString(),
+    };
+
+    public static string Relation(NamespaceRelation relation) => relation switch
+    {
+        NamespaceRelation.Owned => "owned by this user namespace",
+        NamespaceRelation.Child => "child namespace",
+        _ => relation.ToString(),
     };
 
     /// <summary>Empty for a process row; names the thread for a thread row.</summary>

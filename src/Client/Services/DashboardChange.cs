@@ -1,5 +1,5 @@
 using Dashboard.Shared.Contracts;
-using Dashboard.Shared.Live;
+using Dashboard.Shared.Model;
 
 namespace Dashboard.Client.Services;
 
@@ -39,7 +39,7 @@ public sealed record DashboardChange
     public IReadOnlySet<string> ContainerIds { get; init; } = new HashSet<string>();
 
     /// <summary>The namespaces added, changed or removed.</summary>
-    public IReadOnlySet<NamespaceKeyRef> Namespaces { get; init; } = new HashSet<NamespaceKeyRef>();
+    public IReadOnlySet<NamespaceKey> Namespaces { get; init; } = new HashSet<NamespaceKey>();
 
     /// <summary>True when any of <paramref name="kinds"/> changed.</summary>
     public bool Has(DashboardChangeKinds kinds) => (Kinds & kinds) != 0;
@@ -49,5 +49,5 @@ public sealed record DashboardChange
 
     /// <summary>True when this namespace may have changed.</summary>
     public bool TouchesNamespace(NamespaceType type, ulong inode) =>
-        Everything || Namespaces.Contains(new NamespaceKeyRef { Type = type, Inode = inode });
+        Everything || Namespaces.Contains(new NamespaceKey(type, inode));
 }

@@ -312,14 +312,14 @@ internal static class HostStateBuilder
             var count = processCount.GetValueOrDefault(key);
             var lowest = inNs.FirstOrDefault(m => m.Tid is null);
             var kids = children[key].ToList();
-            var keptAlive = new List<string>();
+            var keptAlive = new List<KeptAliveReason>();
             if (count == 0)
             {
-                if (inNs.Count > 0) keptAlive.Add("thread");
-                if (record.BindMounts.Count > 0) keptAlive.Add("bind-mount");
-                if (record.OpenDescriptors.Count > 0) keptAlive.Add("fd");
-                if (kids.Any(k => k.Relation == NamespaceChildren.Owned)) keptAlive.Add("owner");
-                if (kids.Any(k => k.Relation == NamespaceChildren.Child)) keptAlive.Add("parent");
+                if (inNs.Count > 0) keptAlive.Add(KeptAliveReason.Thread);
+                if (record.BindMounts.Count > 0) keptAlive.Add(KeptAliveReason.BindMount);
+                if (record.OpenDescriptors.Count > 0) keptAlive.Add(KeptAliveReason.Fd);
+                if (kids.Any(k => k.Relation == NamespaceRelation.Owned)) keptAlive.Add(KeptAliveReason.Owner);
+                if (kids.Any(k => k.Relation == NamespaceRelation.Child)) keptAlive.Add(KeptAliveReason.Parent);
             }
 
             result[key] = new NamespaceDetail

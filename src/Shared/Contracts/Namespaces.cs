@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Text.Json.Serialization;
 
 namespace Dashboard.Shared.Contracts;
 
@@ -30,10 +31,26 @@ public record NamespaceSummary
     /// <summary>True when no process is in the namespace: it lives on through a bind mount, an open descriptor, or as the owner or parent of another namespace.</summary>
     public required bool Hidden { get; init; }
     /// <summary>What keeps a hidden namespace alive: <c>bind-mount</c>, <c>fd</c>, <c>owner</c>, <c>parent</c>, or <c>thread</c>; empty when processes are in it.</summary>
-    public required IReadOnlyList<string> KeptAliveBy { get; init; }
+    public required IReadOnlyList<KeptAliveReason> KeptAliveBy { get; init; }
 
     /// <summary>The summary's part alone (of a <see cref="NamespaceDetail"/>: what the list shows of it).</summary>
     public NamespaceSummary ToSummary() => new(this);
+}
+
+/// <summary>What keeps a namespace without processes alive, serialised with the names the API has always used.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<KeptAliveReason>))]
+public enum KeptAliveReason
+{
+    /// <summary>A thread whose namespace differs from its process's is in it.</summary>
+    [JsonStringEnumMemberName("thread")] Thread,
+    /// <summary>An nsfs bind mount (<see cref="NamespaceSummary.BindMounts"/>).</summary>
+    [JsonStringEnumMemberName("bind-mount")] BindMount,
+    /// <summary>An open file descriptor (<see cref="NamespaceSummary.OpenDescriptors"/>).</summary>
+    [JsonStringEnumMemberName("fd")] Fd,
+    /// <summary>It owns another namespace (a user namespace only).</summary>
+    [JsonStringEnumMemberName("owner")] Owner,
+    /// <summary>It is the parent of another namespace (PID and user namespaces).</summary>
+    [JsonStringEnumMemberName("parent")] Parent,
 }
 
 /// <summary>An open file descriptor on a namespace.</summary>
@@ -80,7 +97,17 @@ public sealed record NamespaceRef
     /// <summary>The nsfs inode.</summary>
     public required ulong Inode { get; init; }
     /// <summary>How it relates: <c>owned</c> or <c>child</c>.</summary>
-    public required string Relation { get; init; }
+    public required NamespaceRelation Relation { get; init; }
+}
+
+/// <summary>How a <see cref="NamespaceDetail.Children"/> entry relates to the namespace that lists it.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<NamespaceRelation>))]
+public enum NamespaceRelation
+{
+    /// <summary>The listing user namespace owns it (<c>NS_GET_USERNS</c>).</summary>
+    [JsonStringEnumMemberName("owned")] Owned,
+    /// <summary>The listing namespace is its parent (<c>NS_GET_PARENT</c>).</summary>
+    [JsonStringEnumMemberName("child")] Child,
 }
 
 /// <summary>A process (or a thread) in a namespace.</summary>

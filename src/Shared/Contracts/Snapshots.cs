@@ -1,3 +1,4 @@
+using Dashboard.Shared.Model;
 using System.Text.Json.Serialization;
 using Dashboard.Shared.Live;
 

@@ -1,4 +1,5 @@
 using Dashboard.Shared.Contracts;
+using Dashboard.Shared.Model;
 
 namespace Dashboard.Shared.Live;
 
@@ -78,11 +79,20 @@ public sealed record LiveChanges
     public IReadOnlyList<string> TopologyEdgesRemoved { get; init; } = [];
 }
 
-/// <summary>A namespace by type and inode.</summary>
+/// <summary>
+/// A namespace by type and inode, as <see cref="LiveChanges.NamespacesRemoved"/> sends it; both sides hold namespaces
+/// by <see cref="NamespaceKey"/>. A record of its own so that the wire names both members and requires them.
+/// </summary>
 public sealed record NamespaceKeyRef
 {
     /// <summary>The namespace type.</summary>
     public required NamespaceType Type { get; init; }
     /// <summary>The nsfs inode.</summary>
     public required ulong Inode { get; init; }
+
+    /// <summary>The wire form of <paramref name="key"/>.</summary>
+    public static NamespaceKeyRef From(NamespaceKey key) => new() { Type = key.Type, Inode = key.Inode };
+
+    /// <summary>The key both sides hold the namespace by.</summary>
+    public NamespaceKey ToKey() => new(Type, Inode);
 }

@@ -1,4 +1,5 @@
 using Dashboard.Shared.Contracts;
+using Dashboard.Shared.Model;
 
 namespace Dashboard.Shared.Live;
 
@@ -94,17 +95,17 @@ public static class StateParts
         WithChanges = (c, up, gone) => c with { ContainersUpserted = up, ContainersRemoved = gone },
     };
 
-    /// <summary>Namespaces of every type, by type and inode, ordered so.</summary>
-    public static StatePart<NamespaceSummary, NamespaceKeyRef> Namespaces { get; } = new()
+    /// <summary>Namespaces of every type, by type and inode, ordered so. Removals travel as <see cref="NamespaceKeyRef"/>.</summary>
+    public static StatePart<NamespaceSummary, NamespaceKey> Namespaces { get; } = new()
     {
         Name = "namespaces",
-        Key = n => new NamespaceKeyRef { Type = n.Type, Inode = n.Inode },
-        KeyComparer = EqualityComparer<NamespaceKeyRef>.Default,
+        Key = n => new NamespaceKey(n.Type, n.Inode),
+        KeyComparer = EqualityComparer<NamespaceKey>.Default,
         Order = (all, _) => [.. all.OrderBy(n => n.Type).ThenBy(n => n.Inode)],
         Records = s => s.Namespaces,
         Upserted = c => c.NamespacesUpserted,
-        Removed = c => c.NamespacesRemoved,
-        WithChanges = (c, up, gone) => c with { NamespacesUpserted = up, NamespacesRemoved = gone },
+        Removed = c => [.. c.NamespacesRemoved.Select(k => k.ToKey())],
+        WithChanges = (c, up, gone) => c with { NamespacesUpserted = up, NamespacesRemoved = [.. gone.Select(NamespaceKeyRef.From)] },
     };
 
     /// <summary>Docker networks, by full id, ordered by name.</summary>

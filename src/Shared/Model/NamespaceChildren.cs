@@ -9,12 +9,6 @@ namespace Dashboard.Shared.Model;
 /// </summary>
 public static class NamespaceChildren
 {
-    /// <summary>The <see cref="NamespaceRef.Relation"/> of a namespace to the user namespace that owns it.</summary>
-    public const string Owned = "owned";
-
-    /// <summary>The <see cref="NamespaceRef.Relation"/> of a namespace to its parent.</summary>
-    public const string Child = "child";
-
     /// <returns>Each namespace's children, by type then inode (owned before child for the same one).</returns>
     public static ILookup<NamespaceKey, NamespaceRef> Of<T>(IEnumerable<T> namespaces, Func<T, NamespaceKey> key, Func<T, ulong?> owner, Func<T, ulong?> parent)
     {
@@ -24,12 +18,12 @@ public static class NamespaceChildren
             var (type, inode) = key(ns);
             if (owner(ns) is { } ownerInode)
             {
-                children.Add((new NamespaceKey(NamespaceType.User, ownerInode), new NamespaceRef { Type = type, Inode = inode, Relation = Owned }));
+                children.Add((new NamespaceKey(NamespaceType.User, ownerInode), new NamespaceRef { Type = type, Inode = inode, Relation = NamespaceRelation.Owned }));
             }
 
             if (parent(ns) is { } parentInode)
             {
-                children.Add((new NamespaceKey(type, parentInode), new NamespaceRef { Type = type, Inode = inode, Relation = Child }));
+                children.Add((new NamespaceKey(type, parentInode), new NamespaceRef { Type = type, Inode = inode, Relation = NamespaceRelation.Child }));
             }
         }
 

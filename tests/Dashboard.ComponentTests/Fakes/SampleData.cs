@@ -154,7 +154,7 @@ public static class SampleData
                 Children = k.Type == NamespaceType.User && !initial
                     ? running.Where(d => d.Inodes![NamespaceType.User] == k.Inode)
                         .SelectMany(d => d.Inodes!.Where(kv => kv.Key != NamespaceType.User && kv.Value != Initial[kv.Key]))
-                        .Select(kv => new NamespaceRef { Type = kv.Key, Inode = kv.Value, Relation = "owned" }).ToList()
+                        .Select(kv => new NamespaceRef { Type = kv.Key, Inode = kv.Value, Relation = NamespaceRelation.Owned }).ToList()
                     : [],
             };
         }).ToList();
@@ -170,7 +170,7 @@ public static class SampleData
         list.Add(new NamespaceDetail
         {
             Type = NamespaceType.Net, Inode = HiddenNet, ProcessCount = 0, IsInitial = false, OwnerInode = HostUser,
-            Containers = [], BindMounts = ["/run/netns/x"], OpenDescriptors = [], Hidden = true, KeptAliveBy = ["bind-mount"],
+            Containers = [], BindMounts = ["/run/netns/x"], OpenDescriptors = [], Hidden = true, KeptAliveBy = [KeptAliveReason.BindMount],
             Processes = [], Children = [],
         });
         return list;

@@ -1,3 +1,5 @@
+using Dashboard.Shared.Model;
+
 namespace Dashboard.ComponentTests.Fakes;
 
 /// <summary>

@@ -1,6 +1,7 @@
 using Dashboard.Client.Live;
 using Dashboard.ComponentTests.Fakes;
 using Dashboard.Shared.Live;
+using Dashboard.Shared.Model;
 
 namespace Dashboard.ComponentTests.Live;
 

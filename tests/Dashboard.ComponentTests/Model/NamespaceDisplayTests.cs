@@ -2,7 +2,7 @@ namespace Dashboard.ComponentTests.Model;
 
 public sealed class NamespaceDisplayTests
 {
-    private static NamespaceSummary Hidden(string[] keptAliveBy, string[]? bindMounts = null, FileDescriptorRef[]? fds = null) => new()
+    private static NamespaceSummary Hidden(KeptAliveReason[] keptAliveBy, string[]? bindMounts = null, FileDescriptorRef[]? fds = null) => new()
     {
         Type = NamespaceType.Net, Inode = 4026532530, ProcessCount = 0, IsInitial = false, Containers = [],
         BindMounts = bindMounts ?? [], OpenDescriptors = fds ?? [], Hidden = true, KeptAliveBy = keptAliveBy,
@@ -11,11 +11,11 @@ public sealed class NamespaceDisplayTests
     [Fact]
     public void Bind_mounts_and_descriptors_are_named_one_by_one() =>
         Assert.Equal(["bind-mount /run/netns/x", "fd 812/7", "owner"],
-            NamespaceDisplay.KeptAliveReasons(Hidden(["bind-mount", "fd", "owner"], ["/run/netns/x"], [new() { Pid = 812, Fd = 7 }])));
+            NamespaceDisplay.KeptAliveReasons(Hidden([KeptAliveReason.BindMount, KeptAliveReason.Fd, KeptAliveReason.Owner], ["/run/netns/x"], [new() { Pid = 812, Fd = 7 }])));
 
     [Fact]
     public void A_reason_without_details_is_shown_as_is() =>
-        Assert.Equal(["fd", "parent"], NamespaceDisplay.KeptAliveReasons(Hidden(["fd", "parent"])));
+        Assert.Equal(["fd", "parent"], NamespaceDisplay.KeptAliveReasons(Hidden([KeptAliveReason.Fd, KeptAliveReason.Parent])));
 
     [Fact]
     public void Thread_rows_are_labelled()

@@ -9,7 +9,7 @@ public sealed class NamespaceFilterTests
     {
         Type = type, Inode = inode, ProcessCount = pid is null ? 0 : 1, LowestPid = pid, Command = command, IsInitial = false,
         Containers = containers ?? [], BindMounts = bindMounts ?? [], OpenDescriptors = [],
-        Hidden = pid is null, KeptAliveBy = pid is null ? ["bind-mount"] : [],
+        Hidden = pid is null, KeptAliveBy = pid is null ? [KeptAliveReason.BindMount] : [],
     };
 
     private static readonly NamespaceSummary Web1Net = Ns(NamespaceType.Net, 4026532286, 4121, "nginx: master process", ["web1", "web1-debug"], ["/run/docker/netns/8a3f1c2d9e4b"]);

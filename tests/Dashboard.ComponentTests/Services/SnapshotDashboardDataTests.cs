@@ -116,8 +116,8 @@ public sealed class SnapshotDashboardDataTests
     {
         var host = await _data.GetNamespaceAsync(NamespaceType.User, SampleData.HostUser, Ct);
 
-        Assert.Contains(host!.Children, c => c is { Type: NamespaceType.User, Inode: SampleData.RemappedUser, Relation: "child" });
-        Assert.Contains(host.Children, c => c is { Type: NamespaceType.Net, Inode: SampleData.HiddenNet, Relation: "owned" });
+        Assert.Contains(host!.Children, c => c is { Type: NamespaceType.User, Inode: SampleData.RemappedUser, Relation: NamespaceRelation.Child });
+        Assert.Contains(host.Children, c => c is { Type: NamespaceType.Net, Inode: SampleData.HiddenNet, Relation: NamespaceRelation.Owned });
     }
 
     [Fact]

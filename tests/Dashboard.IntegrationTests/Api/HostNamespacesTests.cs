@@ -110,11 +110,11 @@ public sealed class HostNamespacesTests(DashboardFactory factory) : IClassFixtur
             var name = $"{type}:[{ns.Inode}]";
             var shown = detail.KeptAliveBy.Where(reason => reason switch
             {
-                "bind-mount" => NsfsMountRoots().Contains(name),
-                "fd" => detail.OpenDescriptors.Any(d => ReadLink($"/proc/{d.Pid}/fd/{d.Fd}") == name),
-                "thread" => detail.Processes.Any(p => p.Tid is { } tid && ReadLink($"/proc/{p.Pid}/task/{tid}/ns/{type}") == name),
-                "owner" => detail.Children.Any(c => c.Relation == "owned"),
-                "parent" => detail.Children.Any(c => c.Relation == "child"),
+                KeptAliveReason.BindMount => NsfsMountRoots().Contains(name),
+                KeptAliveReason.Fd => detail.OpenDescriptors.Any(d => ReadLink($"/proc/{d.Pid}/fd/{d.Fd}") == name),
+                KeptAliveReason.Thread => detail.Processes.Any(p => p.Tid is { } tid && ReadLink($"/proc/{p.Pid}/task/{tid}/ns/{type}") == name),
+                KeptAliveReason.Owner => detail.Children.Any(c => c.Relation == NamespaceRelation.Owned),
+                KeptAliveReason.Parent => detail.Children.Any(c => c.Relation == NamespaceRelation.Child),
                 _ => false,
             }).ToList();
             if (shown.Count > 0)
@@ -244,7 +244,7 @@ public sealed class HostNamespacesTests(DashboardFactory factory) : IClassFixtur
             Assert.Contains($"/run/netns/{name}", ns.BindMounts);
             Assert.True(ns.Hidden);
             Assert.Equal(0, ns.ProcessCount);
-            Assert.Contains("bind-mount", ns.KeptAliveBy);
+            Assert.Contains(KeptAliveReason.BindMount, ns.KeptAliveBy);
             Assert.Empty(ns.Processes);
 
             var listed = await _http.GetJsonAsync<List<NamespaceSummary>>("/api/namespaces?type=net");

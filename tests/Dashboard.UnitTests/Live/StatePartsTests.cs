@@ -5,6 +5,7 @@ using Dashboard.Server.State;
 using Dashboard.Server.Storage;
 using Dashboard.Shared.Contracts;
 using Dashboard.Shared.Live;
+using Dashboard.Shared.Model;
 using Dashboard.UnitTests.State;
 using Microsoft.Data.Sqlite;
 using static Dashboard.UnitTests.State.TopologyFixtures;
@@ -212,6 +213,19 @@ public sealed class StatePartsTests
         }
 
         Assert.All(StateParts.All, part => Assert.Contains(part.Name, columns));
+    }
+
+    [Fact]
+    public void ANamespaceRemovalTravelsAsTypeAndInodeAndIsReadBackAsItsKey()
+    {
+        var key = new NamespaceKey(NamespaceType.Net, 4026532530);
+        var changes = StateParts.Namespaces.WithChanges(new LiveChanges(), [], [key]);
+
+        var json = JsonSerializer.Serialize(changes, DashboardJson.Options);
+        Assert.Contains("""
+            "namespacesRemoved":[{"type":"net","inode":4026532530}]
+            """, json);
+        Assert.Equal([key], StateParts.Namespaces.Removed(JsonSerializer.Deserialize<LiveChanges>(json, DashboardJson.Options)!));
     }
 
     /// <summary>Empties the part's list; returns how many records it had.</summary>

@@ -160,10 +160,10 @@ public sealed class HostStateBuilderTests
         var state = HostStateBuilder.Build(scan, Docker(), "x", 0);
         var netNs = state.Namespaces[bound];
         Assert.True(netNs.Hidden);
-        Assert.Equal(["bind-mount"], netNs.KeptAliveBy);
+        Assert.Equal([KeptAliveReason.BindMount], netNs.KeptAliveBy);
         var userNs = state.Namespaces[owner];
-        Assert.Equal(["owner"], userNs.KeptAliveBy);
-        Assert.Equal(new NamespaceRef { Type = NamespaceType.Net, Inode = bound.Inode, Relation = "owned" }, Assert.Single(userNs.Children));
+        Assert.Equal([KeptAliveReason.Owner], userNs.KeptAliveBy);
+        Assert.Equal(new NamespaceRef { Type = NamespaceType.Net, Inode = bound.Inode, Relation = NamespaceRelation.Owned }, Assert.Single(userNs.Children));
         Assert.False(state.Namespaces[new NamespaceKey(NamespaceType.Net, Initial[NamespaceType.Net])].Hidden);
     }
 

@@ -1,5 +1,6 @@
 using Dashboard.Server.State;
 using Dashboard.Shared.Contracts;
+using Dashboard.Shared.Model;
 using static Dashboard.UnitTests.State.TopologyFixtures;
 
 namespace Dashboard.UnitTests.State;

@@ -1,4 +1,6 @@
-namespace Dashboard.Shared.Contracts;
+using Dashboard.Shared.Contracts;
+
+namespace Dashboard.Shared.Model;
 
 /// <summary>
 /// Which running containers can talk to which, worked out from namespaces and the engine's network settings; nothing
