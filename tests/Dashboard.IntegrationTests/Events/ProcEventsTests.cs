@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using Dashboard.Server.Collection.Events;
+using Dashboard.Testing;
+
+namespace Dashboard.IntegrationTests.Events;
+
+/// <summary>
+/// The proc connector on the real kernel. Not parallel with other tests: the fd check counts this process's
+/// connector sockets, and nothing else should be opening any while it runs.
+/// </summary>
+[CollectionDefinition(nameof(ProcEventsTests), DisableParallelization = true)]
+public sealed class ProcEventsCollection;
+
+[Collection(nameof(ProcEventsTests))]
+public sealed class ProcEventsTests
+{
+    private static readonly TimeSpan s_deadline = TimeSpan.FromSeconds(10);
+    private const int NetlinkConnector = 11;
+
+    [Fact]
+    public async Task ForkExecAndExitOfAShellAreSeen()
+    {
+        Requirements.Root();
+        var fdsBefore = OwnFdsExceptAssemblies();
+        var connectorSocketsBefore = OwnConnectorSockets();
+
+        var source = ProcEventSource.Open();
+        Assert.Equal(connectorSocketsBefore + 1, OwnConnectorSockets());
+        int pid;
+        using (var shell = Process.Start("/bin/sh", ["-c", "exit 7"]))
+        {
+            pid = shell.Id;
+            await shell.WaitForExitAsync(TestContext.Current.CancellationToken);
+        }
+
+        ProcFork? fork = null;
+        ProcExec? exec = null;
+        ProcExit? exit = null;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        deadline.CancelAfter(s_deadline);
+        // Everything from before the listen took effect to now is buffered; read until all three of the shell's came.
+        while (fork is null || exec is null || exit is null)
+        {
+            switch (await source.Events.ReadAsync(deadline.Token))
+            {
+                case ProcFork f when f.ChildTgid == pid:
+                    fork = f;
+                    break;
+                case ProcExec e when e.Tgid == pid:
+                    exec = e;
+                    break;
+                case ProcExit x when x.Tgid == pid && x.Pid == pid:
+                    exit = x;
+                    break;
+            }
+        }
+
+        // Process.Start clones from one of this process's threads.
+        Assert.Equal(Environment.ProcessId, fork.ParentTgid);
+        Assert.Equal(pid, fork.ChildPid);
+        Assert.Equal(pid, exec.Pid);
+        Assert.Equal(7u << 8, exit.ExitCode);
+
+        source.Dispose();
+        // The channel completes once what was buffered before the dispose has been read.
+        await foreach (var _ in source.Events.ReadAllAsync(deadline.Token))
+        {
+        }
+
+        Assert.Equal(connectorSocketsBefore, OwnConnectorSockets());
+        Assert.Equal(fdsBefore, OwnFdsExceptAssemblies());
+    }
+
+    [Fact]
+    public void DisposingTwiceIsHarmless()
+    {
+        Requirements.Root();
+        var before = OwnConnectorSockets();
+
+        var source = ProcEventSource.Open();
+        source.Dispose();
+        source.Dispose();
+
+        Assert.Equal(before, OwnConnectorSockets());
+    }
+
+    /// <summary>This process's fds, less the assemblies the runtime loads on first use and keeps open for good.</summary>
+    private static int OwnFdsExceptAssemblies() =>
+        Directory.GetFiles("/proc/self/fd")
+            .Count(fd => new FileInfo(fd).LinkTarget?.EndsWith(".dll", StringComparison.Ordinal) != true);
+
+    /// <summary>How many of this process's fds are NETLINK_CONNECTOR sockets (/proc/net/netlink: Eth is the protocol).</summary>
+    private static int OwnConnectorSockets()
+    {
+        var connectorInodes = File.ReadLines("/proc/net/netlink").Skip(1)
+            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(fields => fields.Length >= 10 && fields[1] == NetlinkConnector.ToString())
+            .Select(fields => fields[^1])
+            .ToHashSet();
+        return Directory.GetFiles("/proc/self/fd")
+            .Select(fd => new FileInfo(fd).LinkTarget)
+            .Count(target => target is not null && target.StartsWith("socket:[", StringComparison.Ordinal)
+                && connectorInodes.Contains(target["socket:[".Length..^1]));
+    }
+}
