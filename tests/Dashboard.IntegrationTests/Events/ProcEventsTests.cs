@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using Dashboard.Server.Collection.Events;
+using Dashboard.Server.Collection.Net;
+using Dashboard.Server.Collection.Proc;
 using Dashboard.Testing;
 
 namespace Dashboard.IntegrationTests.Events;
@@ -82,6 +84,74 @@ public sealed class ProcEventsTests
         source.Dispose();
 
         Assert.Equal(before, OwnConnectorSockets());
+    }
+
+    [Fact]
+    public async Task AFullChannelIsReportedAsLostEvents()
+    {
+        Requirements.Root();
+        using var source = ProcEventSource.Open(channelCapacity: 1);
+        // Each shell is at least a fork, an exec and an exit: more than the channel holds while nobody reads.
+        for (var i = 0; i < 2; i++)
+        {
+            using var shell = Process.Start("/bin/sh", ["-c", "exit 0"]);
+            await shell.WaitForExitAsync(TestContext.Current.CancellationToken);
+        }
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        deadline.CancelAfter(s_deadline);
+        while (await source.Events.ReadAsync(deadline.Token) is not ProcEventsLost)
+        {
+        }
+    }
+
+    [Fact]
+    public async Task OutsideTheInitialNetworkNamespaceItSaysWhy()
+    {
+        Requirements.Root();
+        using var holder = Process.Start("unshare", ["--net", "sleep", "60"]);
+        try
+        {
+            var before = OwnConnectorSockets();
+            var netns = $"/proc/{holder.Id}/ns/net";
+            // Wait until unshare has exec'd into its own namespace.
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+            deadline.CancelAfter(s_deadline);
+            while (new FileInfo(netns).LinkTarget == new FileInfo("/proc/self/ns/net").LinkTarget)
+            {
+                await Task.Delay(10, deadline.Token);
+            }
+
+            // Only this thread moves; it ends right after. Nothing may throw on it, so the outcome is carried out.
+            Exception? outcome = null;
+            var setnsErrno = -1;
+            var thread = new Thread(() =>
+            {
+                var fd = NsIoctl.Open(netns, out _);
+                setnsErrno = NetlinkInterop.SetNetns(fd);
+                NsIoctl.Close(fd);
+                try
+                {
+                    ProcEventSource.Open().Dispose();
+                }
+                catch (Exception e)
+                {
+                    outcome = e;
+                }
+            });
+            thread.Start();
+            thread.Join();
+
+            Assert.Equal(0, setnsErrno);
+            var refused = Assert.IsType<ProcEventsUnavailableException>(outcome);
+            Assert.Equal(111, refused.Errno);
+            Assert.Contains("network namespace", refused.Reason);
+            Assert.Equal(before, OwnConnectorSockets());
+        }
+        finally
+        {
+            holder.Kill();
+        }
     }
 
     /// <summary>This process's fds, less the assemblies the runtime loads on first use and keeps open for good.</summary>

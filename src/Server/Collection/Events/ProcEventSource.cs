@@ -18,8 +18,9 @@ internal sealed class ProcEventsUnavailableException(string step, int errno)
     private static string Explain(int errno) => errno switch
     {
         1 => "EPERM, joining the proc connector needs CAP_NET_ADMIN",
-        // The connector exists only in the initial network namespace.
-        93 => "EPROTONOSUPPORT, no proc connector in this network namespace or kernel",
+        93 => "EPROTONOSUPPORT, the kernel has no connector (CONFIG_CONNECTOR)",
+        // The kernel's end of the connector lives only in the initial network namespace.
+        111 => "ECONNREFUSED, no proc connector in this network namespace (only the initial one has it)",
         13 => "EACCES, refused by the kernel or a security module",
         _ => new System.ComponentModel.Win32Exception(errno).Message,
     };
@@ -34,19 +35,20 @@ internal sealed class ProcEventSource : IDisposable
 {
     // A fork-heavy burst (a build, a container start) sends thousands of 40-byte events in milliseconds.
     private const int SocketBufferBytes = 4 * 1024 * 1024;
-    private const int ChannelCapacity = 64 * 1024;
+    public const int DefaultChannelCapacity = 64 * 1024;
     private static readonly TimeSpan s_pollInterval = TimeSpan.FromMilliseconds(200);
 
     private readonly int _fd;
-    private readonly Channel<ProcEvent> _events = Channel.CreateBounded<ProcEvent>(
-        new BoundedChannelOptions(ChannelCapacity) { SingleWriter = true, SingleReader = true });
+    private readonly Channel<ProcEvent> _events;
     private readonly Thread _thread;
     private volatile bool _stopping;
     private int _disposed;
 
-    private ProcEventSource(int fd)
+    private ProcEventSource(int fd, int channelCapacity)
     {
         _fd = fd;
+        _events = Channel.CreateBounded<ProcEvent>(
+            new BoundedChannelOptions(channelCapacity) { SingleWriter = true, SingleReader = true });
         _thread = new Thread(ReceiveLoop) { IsBackground = true, Name = "proc connector" };
         _thread.Start();
     }
@@ -55,7 +57,7 @@ internal sealed class ProcEventSource : IDisposable
     public ChannelReader<ProcEvent> Events => _events.Reader;
 
     /// <summary>Opens, joins CN_IDX_PROC and asks for events, or throws <see cref="ProcEventsUnavailableException"/>.</summary>
-    public static ProcEventSource Open()
+    public static ProcEventSource Open(int channelCapacity = DefaultChannelCapacity)
     {
         // SOCK_RAW from the shared helper: netlink treats SOCK_RAW and SOCK_DGRAM alike.
         var fd = NetlinkInterop.OpenNetlinkSocket(NetlinkInterop.NetlinkConnector, out var errno);
@@ -72,7 +74,7 @@ internal sealed class ProcEventSource : IDisposable
             Check(NetlinkInterop.Bind(fd, ProcConnectorMessages.IdxProc), "bind(CN_IDX_PROC)");
             Check(NetlinkInterop.Send(fd, ProcConnectorMessages.McastRequest(ProcConnectorMessages.McastListen, 1)),
                 "send(PROC_CN_MCAST_LISTEN)");
-            return new ProcEventSource(fd);
+            return new ProcEventSource(fd, channelCapacity);
         }
         catch
         {
