@@ -12,8 +12,11 @@ internal static unsafe partial class NetlinkInterop
     private const int SockRaw = 3;
     private const int SockCloExec = 0x80000;
     public const int NetlinkRoute = 0;
+    public const int NetlinkConnector = 11;
+    public const int Eagain = 11;
     private const int SolSocket = 1;
     private const int SoRcvTimeo = 20;
+    private const int SoRcvBufForce = 33;
     private const int SoNetnsCookie = 71;
     private const int MsgTrunc = 0x20;
 
@@ -37,6 +40,21 @@ internal static unsafe partial class NetlinkInterop
         value[1] = (nint)(timeout.TotalMicroseconds % 1_000_000);
         return setsockopt(fd, SolSocket, SoRcvTimeo, value, (uint)(2 * sizeof(nint))) == 0 ? 0 : Marshal.GetLastPInvokeError();
     }
+
+    /// <summary>Joins the multicast groups in <paramref name="groups"/> (a bit mask, as in sockaddr_nl). Returns 0, or the errno.</summary>
+    public static int Bind(int fd, uint groups)
+    {
+        // struct sockaddr_nl: u16 family, u16 pad, u32 pid (0: the kernel picks), u32 groups.
+        var address = stackalloc uint[3];
+        address[0] = AfNetlink;
+        address[1] = 0;
+        address[2] = groups;
+        return bind(fd, address, 12) == 0 ? 0 : Marshal.GetLastPInvokeError();
+    }
+
+    /// <summary>SO_RCVBUFFORCE (CAP_NET_ADMIN): a receive buffer beyond rmem_max, for event bursts. Returns 0, or the errno.</summary>
+    public static int SetReceiveBuffer(int fd, int bytes) =>
+        setsockopt(fd, SolSocket, SoRcvBufForce, &bytes, sizeof(int)) == 0 ? 0 : Marshal.GetLastPInvokeError();
 
     /// <summary>
     /// SO_NETNS_COOKIE (Linux 5.14+): the 64-bit cookie of the network namespace the socket was created in, which the
@@ -100,6 +118,9 @@ internal static unsafe partial class NetlinkInterop
 
     [LibraryImport("libc", EntryPoint = "socket", SetLastError = true)]
     private static partial int socket(int domain, int type, int protocol);
+
+    [LibraryImport("libc", EntryPoint = "bind", SetLastError = true)]
+    private static partial int bind(int fd, void* address, uint length);
 
     [LibraryImport("libc", EntryPoint = "setsockopt", SetLastError = true)]
     private static partial int setsockopt(int fd, int level, int name, void* value, uint length);
