@@ -37,6 +37,9 @@ public sealed partial class LiveDashboard : IAsyncDisposable
             .Build();
         _connection.Reconnecting += _ =>
         {
+            // The stream died with the connection: the data is no longer followed, even before the subscription's loop
+            // notices and detaches too. Otherwise a page could read Reconnecting beside data still called current.
+            Store.Detach();
             SetNotLive();
             return Task.CompletedTask;
         };
@@ -47,6 +50,7 @@ public sealed partial class LiveDashboard : IAsyncDisposable
         };
         _connection.Closed += _ =>
         {
+            Store.Detach();
             SetNotLive();
             _connectionEvent.Release();
             return Task.CompletedTask;
