@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.RegularExpressions;
 
 namespace Dashboard.IntegrationTests.Access;
 
@@ -7,7 +6,7 @@ namespace Dashboard.IntegrationTests.Access;
 /// In Development (as `dotnet run` starts it) the WebAssembly debug proxy is served, but only behind the Host/Origin
 /// checks and the token: it starts a process that drives the browser's dev tools.
 /// </summary>
-public sealed partial class WebAssemblyDebuggingTests
+public sealed class WebAssemblyDebuggingTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -15,7 +14,8 @@ public sealed partial class WebAssemblyDebuggingTests
     public async Task TheDebugProxyNeedsTheToken()
     {
         await using var server = ServerProcess.Start("Development", "--urls", "http://127.0.0.1:0");
-        var login = LoginUrl().Match(await server.WaitForStdOutAsync(l => LoginUrl().IsMatch(l), TimeSpan.FromSeconds(90), Ct));
+        var line = await server.WaitForStdOutAsync(l => l.Contains("/login?t=", StringComparison.Ordinal), TimeSpan.FromSeconds(90), Ct);
+        var login = CapturingLoggerProvider.LoginUrl([line]) ?? throw new InvalidOperationException($"no login URL in '{line}'");
         var baseAddress = new Uri(login.Groups[1].Value);
         string[] paths = ["/_framework/debug/ws-proxy?browser=ws://127.0.0.1:1/x", "/_framework/debug"];
 
@@ -43,7 +43,4 @@ public sealed partial class WebAssemblyDebuggingTests
         using var unknownHost = await bearer.SendAsync(rebound, Ct);
         Assert.Equal(HttpStatusCode.BadRequest, unknownHost.StatusCode);
     }
-
-    [GeneratedRegex(@"(http://127\.0\.0\.1:\d+)/login\?t=([0-9a-f]+)")]
-    private static partial Regex LoginUrl();
 }

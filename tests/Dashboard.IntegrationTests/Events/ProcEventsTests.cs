@@ -17,7 +17,6 @@ public sealed class ProcEventsCollection;
 public sealed class ProcEventsTests
 {
     private static readonly TimeSpan s_deadline = TimeSpan.FromSeconds(10);
-    private const int NetlinkConnector = 11;
 
     [Fact]
     public async Task ForkExecAndExitOfAShellAreSeen()
@@ -159,7 +158,7 @@ public sealed class ProcEventsTests
     {
         var connectorInodes = File.ReadLines("/proc/net/netlink").Skip(1)
             .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-            .Where(fields => fields.Length >= 10 && fields[1] == NetlinkConnector.ToString())
+            .Where(fields => fields.Length >= 10 && fields[1] == NetlinkInterop.NetlinkConnector.ToString(System.Globalization.CultureInfo.InvariantCulture))
             .Select(fields => fields[^1])
             .ToHashSet();
         return Directory.GetFiles("/proc/self/fd")
