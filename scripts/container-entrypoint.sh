@@ -14,7 +14,7 @@ fi
 
 uid=1654
 # Why each one: docker-compose.yml, cap_add.
-wanted="dac_read_search:2 sys_ptrace:19 sys_admin:21"
+wanted="dac_read_search:2 net_admin:12 sys_ptrace:19 sys_admin:21"
 if [ "${1:-}" = healthcheck ]; then
   wanted=""
 fi

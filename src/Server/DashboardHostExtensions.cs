@@ -42,6 +42,8 @@ public static class DashboardHostExtensions
         builder.Services.AddSingleton<INetworkSource, NetworkCollector>();
         builder.Services.AddSingleton<TopologyIdentity>();
         builder.Services.AddSingleton<LivePublisher>();
+        builder.Services.AddSingleton<IEventSourceFactory, KernelEventSourceFactory>();
+        builder.Services.AddSingleton<EventSources>();
         builder.Services.AddSingleton<LiveStateService>();
         builder.Services.AddSingleton<IHostStateProvider>(sp => sp.GetRequiredService<LiveStateService>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LiveStateService>());
@@ -57,12 +59,19 @@ public static class DashboardHostExtensions
         {
             o.SerializerOptions.PropertyNamingPolicy = DashboardJson.Options.PropertyNamingPolicy;
         });
-        builder.Services.AddProblemDetails();
+        // A request refused as malformed says why (e.g. "?fresh=maybe"), not only that it was.
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+        {
+            if (c.Exception is BadHttpRequestException bad && bad.StatusCode < 500)
+            {
+                c.ProblemDetails.Detail ??= bad.Message;
+            }
+        });
         // A request Kestrel refuses while the app reads it (a body over the limit, a client too slow) is the client's
         // fault: its own status (413, 408…), not a 500.
         builder.Services.Configure<ExceptionHandlerOptions>(o =>
             o.StatusCodeSelector = e => e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError);
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(o => o.AddOperationTransformer(CurrentState.DescribeFresh));
         builder.Services.AddDashboardAuthentication();
         builder.Services.AddSingleton<AllowedHostList>();
         builder.Services.AddDashboardRateLimiter();

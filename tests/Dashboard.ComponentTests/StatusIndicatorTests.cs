@@ -89,3 +89,56 @@ public sealed class StatusIndicatorTests : DashboardTest
         Assert.Contains(cut.FindComponents<MudTooltip>(), t => t.Instance.Text == "No answer from unix:///var/run/docker.sock");
     }
 }
+
+public sealed class StatusIndicatorEventsTests : DashboardTest
+{
+    private static EventSourceStatus Live(string mechanism) => new() { State = EventSourceState.Live, Mechanism = mechanism };
+
+    private static EventSourcesStatus AllLive => new()
+    {
+        ProcessEvents = Live("proc connector"),
+        MountEvents = Live("fanotify"),
+        NetlinkEvents = Live("rtnetlink"),
+        DockerEvents = Live("engine event stream"),
+    };
+
+    [Fact]
+    public void Says_events_when_every_source_is_live()
+    {
+        Data.Status = Data.Status with { Sources = AllLive };
+
+        var cut = RenderPage<StatusIndicator>();
+
+        cut.WaitForAssertion(() => Assert.Equal("Events", cut.Find("[data-testid=status-events]").TextContent.Trim()));
+        Assert.Contains("mud-chip-color-success", cut.Find("[data-testid=status-events]").ClassName);
+        Assert.Contains(cut.FindComponents<MudTooltip>(), t => t.Instance.Text!.StartsWith("process events: live (proc connector); mount events: live", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Names_what_is_polled_and_why()
+    {
+        Data.Status = Data.Status with
+        {
+            Sources = AllLive with
+            {
+                ProcessEvents = new() { State = EventSourceState.Polling, Mechanism = "proc connector", Reason = "bind(CN_IDX_PROC): EPERM" },
+                DockerEvents = new() { State = EventSourceState.Unavailable, Mechanism = "engine event stream", Reason = "the engine is unavailable" },
+            },
+        };
+
+        var cut = RenderPage<StatusIndicator>();
+
+        cut.WaitForAssertion(() => Assert.Equal("Polling process", cut.Find("[data-testid=status-events]").TextContent.Trim()));
+        Assert.Contains("mud-chip-color-warning", cut.Find("[data-testid=status-events]").ClassName);
+        Assert.Contains(cut.FindComponents<MudTooltip>(), t => t.Instance.Text!.Contains("process events: polled (proc connector): bind(CN_IDX_PROC): EPERM", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Shows_no_events_chip_for_a_status_without_sources()
+    {
+        var cut = RenderPage<StatusIndicator>();
+
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=status-docker]")));
+        Assert.Empty(cut.FindAll("[data-testid=status-events]"));
+    }
+}

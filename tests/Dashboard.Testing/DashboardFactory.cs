@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace Dashboard.Testing;
@@ -16,6 +18,9 @@ public class DashboardFactory : WebApplicationFactory<Program>
     /// </summary>
     public Dictionary<string, string?> Settings { get; } = new();
 
+    /// <summary>Replaces services after the server's own registrations (a test seam, e.g. an event source that fails to open).</summary>
+    public Action<IServiceCollection>? ServiceOverrides { get; set; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(Environments.Production);
@@ -28,6 +33,11 @@ public class DashboardFactory : WebApplicationFactory<Program>
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (ServiceOverrides is { } overrides)
+        {
+            builder.ConfigureTestServices(overrides);
         }
 
         // Outside Development the _content/ assets of MudBlazor are only found through the static web assets manifest.

@@ -23,6 +23,8 @@ public sealed partial class StatusIndicator : IDisposable
 
     private StatusBadge? Docker => _status is { } s ? StatusDisplay.Docker(s.Docker) : null;
 
+    private StatusBadge? Events => _status is { } s ? StatusDisplay.Events(s.Sources) : null;
+
     private string CountsLabel => _status is { } s
         ? string.Create(CultureInfo.InvariantCulture, $"{s.ProcessCount} processes · {s.NamespaceCount} namespaces")
             + (s.UnreadableProcessCount > 0 ? string.Create(CultureInfo.InvariantCulture, $" · {s.UnreadableProcessCount} unreadable") : "")
@@ -30,7 +32,11 @@ public sealed partial class StatusIndicator : IDisposable
 
     private string ScanTooltip => _status is { } s
         ? string.Create(CultureInfo.InvariantCulture,
-            $"{s.ProcRoot} scanned at {s.ScannedAt.ToLocalTime():HH:mm:ss} in {s.ScanMilliseconds:0} ms; {s.UnreadableProcessCount} processes unreadable")
+            $"{s.ProcRoot} read at {s.ScannedAt.ToLocalTime():HH:mm:ss} in {s.ScanMilliseconds:0} ms; {s.UnreadableProcessCount} processes unreadable")
+            + (s.Collection is { } c
+                ? string.Create(CultureInfo.InvariantCulture,
+                    $". {c.Updates} updates from events and {c.FullScans} full rescans (every {c.ScanInterval}) so far; the last took {c.LastFullScanMilliseconds:0} ms")
+                : "")
         : "";
 
     protected override Task OnInitializedAsync()

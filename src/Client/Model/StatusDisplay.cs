@@ -33,6 +33,36 @@ public static class StatusDisplay
             $"{docker.Endpoint}, Engine API {docker.ApiVersion}"),
     };
 
+    /// <summary>
+    /// Whether the server is told of changes or has to look for them: one chip for the four sources, the tooltip
+    /// naming each. Null for a status without sources (a snapshot taken before they were recorded).
+    /// </summary>
+    public static StatusBadge? Events(EventSourcesStatus? sources)
+    {
+        if (sources is null)
+        {
+            return null;
+        }
+
+        (string Name, EventSourceStatus Status)[] all =
+        [
+            ("process", sources.ProcessEvents), ("mount", sources.MountEvents), ("network", sources.NetlinkEvents), ("Docker", sources.DockerEvents),
+        ];
+        var tooltip = string.Join("; ", all.Select(s => $"{s.Name} events: {Describe(s.Status)}"));
+        // An engine that is away has its own chip; the label names what the server has to poll.
+        var polled = all.Where(s => s.Status.State == EventSourceState.Polling).Select(s => s.Name).ToList();
+        return polled.Count == 0
+            ? new("Events", Color.Success, Icons.Material.Filled.Bolt, tooltip)
+            : new($"Polling {string.Join(", ", polled)}", Color.Warning, Icons.Material.Filled.Update, tooltip);
+    }
+
+    private static string Describe(EventSourceStatus status) => status.State switch
+    {
+        EventSourceState.Live => $"live ({status.Mechanism})",
+        EventSourceState.Polling => $"polled ({status.Mechanism}): {status.Reason}",
+        _ => $"unavailable: {status.Reason}",
+    };
+
     private static StatusBadge Unavailable(DockerStatus docker) => new("Docker unavailable", Color.Warning, Icons.Material.Filled.Warning,
         docker.Error ?? $"No answer from {docker.Endpoint}");
 

@@ -1,4 +1,3 @@
-using Dashboard.Server.State;
 using Dashboard.Shared.Contracts;
 using Dashboard.Shared.Model;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -30,19 +29,19 @@ internal static class ContainersApi
         return app;
     }
 
-    internal static async Task<Ok<IReadOnlyList<ContainerInfo>>> GetContainers(IHostStateProvider state, CancellationToken ct) =>
-        TypedResults.Ok((await state.GetCurrentAsync(ct)).Containers);
+    internal static Ok<IReadOnlyList<ContainerInfo>> GetContainers(CurrentState current) =>
+        TypedResults.Ok(current.State.Containers);
 
-    internal static async Task<Results<Ok<ContainerInfo>, ProblemHttpResult>> GetContainer(string idOrName, IHostStateProvider state, CancellationToken ct)
+    internal static Results<Ok<ContainerInfo>, ProblemHttpResult> GetContainer(string idOrName, CurrentState current)
     {
-        var lookup = DockerLookup.FindContainer((await state.GetCurrentAsync(ct)).Containers, idOrName);
+        var lookup = DockerLookup.FindContainer(current.State.Containers, idOrName);
         return lookup.Container is { } c ? TypedResults.Ok(c) : Problems.ContainerLookupFailed(idOrName, lookup);
     }
 
-    internal static async Task<Results<Ok<IReadOnlyList<ContainerNamespaceRow>>, ProblemHttpResult>> GetContainerNamespaces(
-        string idOrName, IHostStateProvider state, CancellationToken ct)
+    internal static Results<Ok<IReadOnlyList<ContainerNamespaceRow>>, ProblemHttpResult> GetContainerNamespaces(
+        string idOrName, CurrentState current)
     {
-        var lookup = DockerLookup.FindContainer((await state.GetCurrentAsync(ct)).Containers, idOrName);
+        var lookup = DockerLookup.FindContainer(current.State.Containers, idOrName);
         if (lookup.Container is not { } c)
         {
             return Problems.ContainerLookupFailed(idOrName, lookup);

@@ -1,5 +1,4 @@
 using Dashboard.Server.Collection.Proc;
-using Dashboard.Server.State;
 using Dashboard.Shared.Contracts;
 using Dashboard.Shared.Model;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -27,8 +26,8 @@ internal static class NamespacesApi
         return app;
     }
 
-    internal static async Task<Results<Ok<IReadOnlyList<NamespaceSummary>>, ProblemHttpResult>> GetNamespaces(
-        IHostStateProvider state, CancellationToken ct, string? type = null, string? container = null, string? pid = null)
+    internal static Results<Ok<IReadOnlyList<NamespaceSummary>>, ProblemHttpResult> GetNamespaces(
+        CurrentState current, string? type = null, string? container = null, string? pid = null)
     {
         NamespaceType? wanted = null;
         if (type is not null)
@@ -52,8 +51,7 @@ internal static class NamespacesApi
             wantedPid = p;
         }
 
-        var current = await state.GetCurrentAsync(ct);
-        IEnumerable<NamespaceSummary> result = current.NamespaceList;
+        IEnumerable<NamespaceSummary> result = current.State.NamespaceList;
         if (wanted is { } onlyType)
         {
             result = result.Where(n => n.Type == onlyType);
@@ -61,7 +59,7 @@ internal static class NamespacesApi
 
         if (container is not null)
         {
-            var lookup = DockerLookup.FindContainer(current.Containers, container);
+            var lookup = DockerLookup.FindContainer(current.State.Containers, container);
             if (lookup.Container is not { } c)
             {
                 return Problems.ContainerLookupFailed(container, lookup);
@@ -73,7 +71,7 @@ internal static class NamespacesApi
 
         if (wantedPid is { } onlyPid)
         {
-            if (!current.Processes.TryGetValue(onlyPid, out var process))
+            if (!current.State.Processes.TryGetValue(onlyPid, out var process))
             {
                 return Problems.UnknownProcess(onlyPid);
             }
@@ -85,8 +83,8 @@ internal static class NamespacesApi
         return TypedResults.Ok<IReadOnlyList<NamespaceSummary>>(result.ToList());
     }
 
-    internal static async Task<Results<Ok<NamespaceDetail>, ProblemHttpResult>> GetNamespace(
-        string type, string inode, IHostStateProvider state, CancellationToken ct)
+    internal static Results<Ok<NamespaceDetail>, ProblemHttpResult> GetNamespace(
+        string type, string inode, CurrentState current)
     {
         if (!NamespaceTypes.TryParse(type, out var t))
         {
@@ -98,8 +96,7 @@ internal static class NamespacesApi
             return Problems.NotAnInode(inode);
         }
 
-        var current = await state.GetCurrentAsync(ct);
-        return current.Namespaces.TryGetValue(new NamespaceKey(t, number), out var detail)
+        return current.State.Namespaces.TryGetValue(new NamespaceKey(t, number), out var detail)
             ? TypedResults.Ok(detail)
             : Problems.NotFound("No such namespace", $"No {type} namespace with inode {number} was found in the last scan.");
     }

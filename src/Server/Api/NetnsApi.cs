@@ -1,4 +1,3 @@
-using Dashboard.Server.State;
 using Dashboard.Shared.Contracts;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -23,17 +22,17 @@ internal static class NetnsApi
         return app;
     }
 
-    internal static async Task<Ok<IReadOnlyList<NetnsInfo>>> GetNetworkNamespaces(IHostStateProvider state, CancellationToken ct) =>
-        TypedResults.Ok((await state.GetCurrentAsync(ct)).NetworkNamespaceList);
+    internal static Ok<IReadOnlyList<NetnsInfo>> GetNetworkNamespaces(CurrentState current) =>
+        TypedResults.Ok(current.State.NetworkNamespaceList);
 
-    internal static async Task<Results<Ok<NetnsInfo>, ProblemHttpResult>> GetNetworkNamespace(string inode, IHostStateProvider state, CancellationToken ct)
+    internal static Results<Ok<NetnsInfo>, ProblemHttpResult> GetNetworkNamespace(string inode, CurrentState current)
     {
         if (!Problems.TryParseInode(inode, out var number))
         {
             return Problems.NotAnInode(inode);
         }
 
-        return (await state.GetCurrentAsync(ct)).NetworkNamespaces.TryGetValue(number, out var netns)
+        return current.State.NetworkNamespaces.TryGetValue(number, out var netns)
             ? TypedResults.Ok(netns)
             : Problems.NotFound("No such network namespace", $"No network namespace with inode {number} was found in the last scan.");
     }

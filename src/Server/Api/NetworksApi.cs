@@ -23,12 +23,12 @@ internal static class NetworksApi
         return app;
     }
 
-    internal static async Task<Ok<IReadOnlyList<DockerNetworkInfo>>> GetNetworks(IHostStateProvider state, CancellationToken ct) =>
-        TypedResults.Ok((await state.GetCurrentAsync(ct)).Networks);
+    internal static Ok<IReadOnlyList<DockerNetworkInfo>> GetNetworks(CurrentState current) =>
+        TypedResults.Ok(current.State.Networks);
 
-    internal static async Task<Results<Ok<DockerNetworkInfo>, ProblemHttpResult>> GetNetwork(string idOrName, IHostStateProvider state, CancellationToken ct)
+    internal static Results<Ok<DockerNetworkInfo>, ProblemHttpResult> GetNetwork(string idOrName, CurrentState current)
     {
-        var (network, matches) = NetworkLookup.Find((await state.GetCurrentAsync(ct)).Networks, idOrName);
+        var (network, matches) = NetworkLookup.Find(current.State.Networks, idOrName);
         if (network is not null)
         {
             return TypedResults.Ok(network);

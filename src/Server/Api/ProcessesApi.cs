@@ -1,4 +1,3 @@
-using Dashboard.Server.State;
 using Dashboard.Shared.Contracts;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -17,15 +16,14 @@ internal static class ProcessesApi
         return app;
     }
 
-    internal static async Task<Results<Ok<ProcessInfo>, ProblemHttpResult>> GetProcess(string pid, IHostStateProvider state, CancellationToken ct)
+    internal static Results<Ok<ProcessInfo>, ProblemHttpResult> GetProcess(string pid, CurrentState current)
     {
         if (!Problems.TryParsePid(pid, out var number))
         {
             return Problems.NotAPid(pid);
         }
 
-        var current = await state.GetCurrentAsync(ct);
-        return current.Processes.TryGetValue(number, out var process)
+        return current.State.Processes.TryGetValue(number, out var process)
             ? TypedResults.Ok(process)
             : Problems.UnknownProcess(number);
     }

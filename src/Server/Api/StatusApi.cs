@@ -1,4 +1,3 @@
-using Dashboard.Server.State;
 using Dashboard.Shared.Contracts;
 
 namespace Dashboard.Server.Api;
@@ -14,6 +13,6 @@ internal static class StatusApi
         return app;
     }
 
-    internal static async Task<Microsoft.AspNetCore.Http.HttpResults.Ok<StatusInfo>> GetStatus(IHostStateProvider state, CancellationToken ct) =>
-        TypedResults.Ok((await state.GetCurrentAsync(ct)).Status);
+    internal static Microsoft.AspNetCore.Http.HttpResults.Ok<StatusInfo> GetStatus(CurrentState current) =>
+        TypedResults.Ok(current.State.Status);
 }

@@ -1,4 +1,3 @@
-using Dashboard.Server.State;
 using Dashboard.Shared.Contracts;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -21,9 +20,9 @@ internal static class TopologyApi
         return app;
     }
 
-    internal static async Task<Ok<TopologyGraph>> GetTopology(IHostStateProvider state, CancellationToken ct) =>
-        TypedResults.Ok((await state.GetCurrentAsync(ct)).Topology);
+    internal static Ok<TopologyGraph> GetTopology(CurrentState current) =>
+        TypedResults.Ok(current.State.Topology);
 
-    internal static async Task<Ok<ReachabilityReport>> GetReachability(IHostStateProvider state, CancellationToken ct) =>
-        TypedResults.Ok((await state.GetCurrentAsync(ct)).Reachability);
+    internal static Ok<ReachabilityReport> GetReachability(CurrentState current) =>
+        TypedResults.Ok(current.State.Reachability);
 }

@@ -51,20 +51,27 @@ public sealed class DashboardOptions
     public TimeSpan DockerTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// How often /proc is scanned for what the engine does not report (<c>unshare</c>, <c>ip netns add</c>, processes
-    /// changing namespace). Docker events trigger a refresh at once, whatever this says.
+    /// How often the safety-net full rescan runs: every process, mount table, open descriptor and network namespace
+    /// read afresh. It catches what no event reports (a <c>setns</c> without an exec, a namespace kept only by a
+    /// descriptor opened since). Between rescans the kernel's and the engine's events drive the updates.
     /// </summary>
-    public TimeSpan ScanInterval { get; set; } = TimeSpan.FromSeconds(2);
+    public TimeSpan ScanInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Where an event source cannot be opened (no capability, an older kernel, a proc root that is not the live one),
+    /// how often what it covers is read again instead: all processes, all mount tables, or all network namespaces.
+    /// </summary>
+    public TimeSpan FallbackScanInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>How many unsent items a live subscriber may fall behind by before it is dropped (it then resubscribes).</summary>
     public int LiveSubscriberBuffer { get; set; } = 64;
 
     /// <summary>
-    /// How often a /proc scan also reads every process's open descriptors (namespaces held only by an fd, socket
-    /// owners) and rereads every process's status and cmdline. Scans in between reuse those findings; on a host with
-    /// many open files this pass costs more than the rest of a scan.
+    /// How often every process's open descriptors are read (namespaces held only by an fd, socket owners) and every
+    /// process's status and cmdline reread: a full pass, also made by each <see cref="ScanInterval"/> rescan. On a host
+    /// with many open files this pass costs more than the rest of a scan.
     /// </summary>
-    public TimeSpan DescriptorScanInterval { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan DescriptorScanInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>How often a snapshot is taken even when nothing changed (it then costs a row, not a copy).</summary>
     public TimeSpan SnapshotInterval { get; set; } = TimeSpan.FromMinutes(5);

@@ -46,7 +46,12 @@ internal sealed class DashboardOptionsValidator : IValidateOptions<DashboardOpti
 
         if (options.ScanInterval < TimeSpan.FromMilliseconds(100) || options.ScanInterval > TimeSpan.FromHours(1))
         {
-            errors.Add($"Dashboard:ScanInterval must be a TimeSpan between 00:00:00.1 and 01:00:00 (e.g. 00:00:02); got {options.ScanInterval}.");
+            errors.Add($"Dashboard:ScanInterval must be a TimeSpan between 00:00:00.1 and 01:00:00 (e.g. 00:01:00); got {options.ScanInterval}.");
+        }
+
+        if (options.FallbackScanInterval < TimeSpan.FromMilliseconds(100) || options.FallbackScanInterval > TimeSpan.FromHours(1))
+        {
+            errors.Add($"Dashboard:FallbackScanInterval must be a TimeSpan between 00:00:00.1 and 01:00:00 (e.g. 00:00:02); got {options.FallbackScanInterval}.");
         }
 
         if (options.LiveSubscriberBuffer is < 1 or > 100_000)
@@ -54,9 +59,10 @@ internal sealed class DashboardOptionsValidator : IValidateOptions<DashboardOpti
             errors.Add($"Dashboard:LiveSubscriberBuffer must be between 1 and 100000; got {options.LiveSubscriberBuffer}.");
         }
 
-        if (options.DescriptorScanInterval <= TimeSpan.Zero)
+        // Each pass is a full rescan: more often than once a second would keep the host busy for nothing.
+        if (options.DescriptorScanInterval < TimeSpan.FromSeconds(1))
         {
-            errors.Add($"Dashboard:DescriptorScanInterval must be a positive TimeSpan (e.g. 00:00:10); got {options.DescriptorScanInterval}.");
+            errors.Add($"Dashboard:DescriptorScanInterval must be a TimeSpan of at least 00:00:01 (e.g. 00:01:00); got {options.DescriptorScanInterval}.");
         }
 
         if (options.SnapshotInterval < TimeSpan.FromSeconds(1))

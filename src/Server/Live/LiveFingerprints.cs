@@ -46,8 +46,8 @@ internal sealed class LiveFingerprints
         return new LiveFingerprints(
             state,
             snapshot,
-            // When the scan ran and how long it took change every time; they travel with real changes, never alone.
-            Bytes(state.Status with { ScannedAt = default, ScanMilliseconds = 0 }),
+            // When the scan ran, how long it took and how many ran change every time; they travel with real changes, never alone.
+            Bytes(state.Status with { ScannedAt = default, ScanMilliseconds = 0, Collection = null }),
             [.. StateParts.All.Select(p => p.Accept(make))]);
     }
 

@@ -20,13 +20,14 @@ internal sealed partial class LivePublisher(IOptions<DashboardOptions> options, 
     public static readonly TimeSpan BatchInterval = TimeSpan.FromMilliseconds(100);
 
     private readonly Lock _lock = new();
+    // Held while a state is published: by the loop, or by a request that cannot wait for the next batch.
+    private readonly Lock _publishing = new();
     private readonly List<Subscriber> _subscribers = [];
     private readonly Channel<bool> _offered = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly TaskCompletionSource _firstPublished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private HostState? _pending;
     private LiveFingerprints? _published;
     private LiveSnapshot? _snapshot;
-    private TaskCompletionSource _publishedSignal = NewSignal();
     private long _version;
     private long _dropped;
 
@@ -86,24 +87,8 @@ internal sealed partial class LivePublisher(IOptions<DashboardOptions> options, 
                     await Task.Delay(BatchInterval - since, stopping);
                 }
 
-                HostState? state;
-                lock (_lock)
+                if (PublishPending())
                 {
-                    (state, _pending) = (_pending, null);
-                }
-
-                if (state is not null)
-                {
-                    try
-                    {
-                        Publish(state);
-                    }
-                    catch (Exception e) when (e is not OperationCanceledException)
-                    {
-                        // One state that cannot be compared must not end live updates for everyone: the next one is tried.
-                        LogPublishFailed(e);
-                    }
-
                     lastPublished = Stopwatch.GetTimestamp();
                 }
             }
@@ -123,22 +108,48 @@ internal sealed partial class LivePublisher(IOptions<DashboardOptions> options, 
         }
     }
 
+    /// <summary>Publishes the state offered last, if any; false when there was none.</summary>
+    private bool PublishPending()
+    {
+        lock (_publishing)
+        {
+            HostState? state;
+            lock (_lock)
+            {
+                (state, _pending) = (_pending, null);
+            }
+
+            if (state is null)
+            {
+                return false;
+            }
+
+            try
+            {
+                Publish(state);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // One state that cannot be compared must not end live updates for everyone: the next one is tried.
+                LogPublishFailed(e);
+            }
+
+            return true;
+        }
+    }
+
     /// <summary>Compares <paramref name="state"/> with what was published last and sends the difference to every subscriber.</summary>
     internal void Publish(HostState state)
     {
-        // Serialising is the expensive part and needs no lock: only this loop publishes.
+        // Serialising is the expensive part and needs no lock but the publishing gate: one publisher at a time.
         var started = Stopwatch.GetTimestamp();
         var now = LiveFingerprints.Of(state);
         var serialised = Stopwatch.GetTimestamp();
-        TaskCompletionSource signal;
         lock (_lock)
         {
-            signal = _publishedSignal;
-            _publishedSignal = NewSignal();
             PublishLocked(state, now);
         }
 
-        signal.TrySetResult();
         LogPublished(Stopwatch.GetElapsedTime(started, serialised).TotalMilliseconds, Stopwatch.GetElapsedTime(serialised).TotalMilliseconds, state.Containers.Count);
     }
 
@@ -192,27 +203,33 @@ internal sealed partial class LivePublisher(IOptions<DashboardOptions> options, 
     }
 
     /// <summary>
-    /// The published state once it is at least as new as <paramref name="state"/> (which is offered if it is not yet
-    /// published), with the epoch and version it is at; a newer state may have replaced it meanwhile.
+    /// The published state once it is at least as new as <paramref name="state"/>, with the epoch and version it is at;
+    /// a newer state may have replaced it meanwhile. A state not yet published is published at once, ahead of the
+    /// batch interval: a request is waiting for it. The interval still bounds what the loop sends, and a request only
+    /// hastens a state the loop would have sent anyway.
     /// </summary>
-    public async Task<PublishedState> CurrentAsync(HostState state, CancellationToken cancellationToken)
+    public Task<PublishedState> CurrentAsync(HostState state, CancellationToken cancellationToken)
     {
-        while (true)
+        for (var attempt = 0; ; attempt++)
         {
-            Task published;
             lock (_lock)
             {
                 if (_published is { } current && current.State.StartedAt >= state.StartedAt)
                 {
                     _snapshot ??= current.ToSnapshot();
-                    return new PublishedState(_snapshot, _version, current);
+                    return Task.FromResult(new PublishedState(_snapshot, _version, current));
                 }
+            }
 
-                published = _publishedSignal.Task;
+            cancellationToken.ThrowIfCancellationRequested();
+            if (attempt > 0)
+            {
+                // Publishing it failed (logged): the request gets an error rather than waiting for a state that never comes.
+                throw new InvalidOperationException("The state could not be published to live subscribers.");
             }
 
             Offer(state);
-            await published.WaitAsync(cancellationToken);
+            PublishPending();
         }
     }
 
@@ -230,8 +247,6 @@ internal sealed partial class LivePublisher(IOptions<DashboardOptions> options, 
             return new PublishedState(_snapshot, _version, _published);
         }
     }
-
-    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>The current state first, then every batch, until the caller stops or is dropped (the sequence then throws).</summary>
     public async IAsyncEnumerable<LiveMessage> SubscribeAsync([EnumeratorCancellation] CancellationToken cancellationToken)

@@ -32,4 +32,10 @@ internal sealed class HostState
 
     /// <summary>Monotonic timestamp (Stopwatch) at which collection began; newer requests need a later one.</summary>
     public required long StartedAt { get; init; }
+
+    /// <summary>
+    /// The live service's event sequence this state covers: every event it was told of up to this number is in it
+    /// (0 where no live service built it).
+    /// </summary>
+    public long EventSequence { get; init; }
 }

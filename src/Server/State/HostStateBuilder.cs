@@ -12,6 +12,8 @@ namespace Dashboard.Server.State;
 internal static class HostStateBuilder
 {
     /// <param name="storage">The snapshot store's status, passed through to <see cref="StatusInfo.Storage"/>.</param>
+    /// <param name="sources">How the live service learns of changes, passed through to <see cref="StatusInfo.Sources"/>.</param>
+    /// <param name="collection">Passed through to <see cref="StatusInfo.Collection"/>.</param>
     /// <param name="netnsGenerations">From <see cref="TopologyIdentity"/>, which the caller feeds once per state; null: all 1.</param>
     public static HostState Build(
         ProcScan scan,
@@ -20,7 +22,10 @@ internal static class HostStateBuilder
         long startedAt,
         NetworkCollection? network = null,
         IReadOnlyDictionary<ulong, int>? netnsGenerations = null,
-        StorageStatus? storage = null)
+        StorageStatus? storage = null,
+        EventSourcesStatus? sources = null,
+        CollectionStatus? collection = null,
+        long eventSequence = 0)
     {
         var containers = BuildContainers(scan, docker);
         var containerOfProcess = AssignProcessesToContainers(scan, containers);
@@ -60,6 +65,8 @@ internal static class HostStateBuilder
                 ScannedAt = scan.ScannedAt,
                 ScanMilliseconds = Math.Round(scan.Duration.TotalMilliseconds, 2),
                 Storage = storage,
+                Sources = sources,
+                Collection = collection,
             },
             Containers = parts.Containers,
             Networks = parts.Networks,
@@ -70,6 +77,7 @@ internal static class HostStateBuilder
             NetworkNamespaces = parts.NetworkNamespaces.ToFrozenDictionary(n => n.Inode),
             Topology = parts.Topology,
             StartedAt = startedAt,
+            EventSequence = eventSequence,
         };
     }
 

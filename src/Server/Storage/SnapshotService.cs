@@ -30,8 +30,8 @@ internal sealed partial class SnapshotService(
     /// <summary>Takes a snapshot of the state as it is now (fresh from the host, not the last periodic scan).</summary>
     public async Task<SnapshotSummary> TakeNowAsync(CancellationToken cancellationToken)
     {
-        var fresh = await stateProvider.GetCurrentAsync(cancellationToken);
-        return await WriteAsync(SnapshotReason.Manual, await publisher.CurrentAsync(fresh, cancellationToken), cancellationToken);
+        var fresh = await stateProvider.GetFreshAsync(cancellationToken);
+        return await WriteAsync(SnapshotReason.Manual, await publisher.CurrentAsync(fresh.State, cancellationToken), cancellationToken);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -23,6 +23,66 @@ public sealed record StatusInfo
     public required double ScanMilliseconds { get; init; }
     /// <summary>The snapshot store; null where no store is configured.</summary>
     public StorageStatus? Storage { get; init; }
+    /// <summary>
+    /// What tells the server that something changed: the kernel's process, mount and network events and the engine's
+    /// events, each live, replaced by polling, or unavailable; null where the state was not built by the live service.
+    /// </summary>
+    public EventSourcesStatus? Sources { get; init; }
+    /// <summary>How the state is kept current: full rescans and event-driven updates so far; null as for <see cref="Sources"/>.</summary>
+    public CollectionStatus? Collection { get; init; }
+}
+
+/// <summary>Each source of change events, by the name scripts use.</summary>
+public sealed record EventSourcesStatus
+{
+    /// <summary>Fork, exec and exit of every process (the kernel's proc connector).</summary>
+    public required EventSourceStatus ProcessEvents { get; init; }
+    /// <summary>Mounts and unmounts in each mount namespace (nsfs bind mounts such as <c>ip netns add</c>).</summary>
+    public required EventSourceStatus MountEvents { get; init; }
+    /// <summary>Links, addresses and routes changing in each network namespace (rtnetlink).</summary>
+    public required EventSourceStatus NetlinkEvents { get; init; }
+    /// <summary>The Docker engine's event stream.</summary>
+    public required EventSourceStatus DockerEvents { get; init; }
+}
+
+/// <summary>One source of change events.</summary>
+public sealed record EventSourceStatus
+{
+    /// <summary>Live, polling or unavailable.</summary>
+    public required EventSourceState State { get; init; }
+    /// <summary>How it listens (e.g. <c>proc connector</c>) or, when polling, what it polls.</summary>
+    public string? Mechanism { get; init; }
+    /// <summary>Why it is not live, in words; null when it is.</summary>
+    public string? Reason { get; init; }
+}
+
+/// <summary>Whether a source of change events is followed.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<EventSourceState>))]
+public enum EventSourceState
+{
+    /// <summary>The server is told of every change as it happens.</summary>
+    [JsonStringEnumMemberName("live")] Live,
+    /// <summary>The source could not be opened: what it covers is read again every <c>Dashboard:FallbackScanInterval</c>.</summary>
+    [JsonStringEnumMemberName("polling")] Polling,
+    /// <summary>Neither followed nor polled (e.g. no Docker engine): only the periodic full rescan sees its changes.</summary>
+    [JsonStringEnumMemberName("unavailable")] Unavailable,
+}
+
+/// <summary>How the live state has been collected since the server started.</summary>
+public sealed record CollectionStatus
+{
+    /// <summary>Full rescans of /proc, the mount tables, the open descriptors and every network namespace.</summary>
+    public required long FullScans { get; init; }
+    /// <summary>Refreshes that read only what events (or polling) named.</summary>
+    public required long Updates { get; init; }
+    /// <summary>When the last full rescan finished.</summary>
+    public DateTimeOffset? LastFullScanAt { get; init; }
+    /// <summary>How long the last full rescan took, in milliseconds.</summary>
+    public double? LastFullScanMilliseconds { get; init; }
+    /// <summary><c>Dashboard:ScanInterval</c>: how often the safety-net full rescan runs.</summary>
+    public required TimeSpan ScanInterval { get; init; }
+    /// <summary><c>Dashboard:FallbackScanInterval</c>: how often a polling source's part is read again.</summary>
+    public required TimeSpan FallbackScanInterval { get; init; }
 }
 
 /// <summary>The state of the Docker engine connection.</summary>

@@ -40,6 +40,8 @@ public sealed class ComposeDeploymentTests(DeploymentImage image)
             Assert.True(status.Docker.Available, status.Docker.Error);
             Assert.Equal(StorageState.Ok, status.Storage?.State);
             Assert.Equal("/data/dashboard.db", status.Storage?.Path);
+            // With the host's pids but a network namespace of its own, it still hears the kernel's process events.
+            Assert.Equal(EventSourceState.Live, status.Sources?.ProcessEvents.State);
 
             // The test's containers, one started before the dashboard and one after, with every inode as the host's
             // readlink gives it: the unprivileged server reads any process's namespaces.
@@ -166,8 +168,9 @@ public sealed class ComposeDeploymentTests(DeploymentImage image)
     }
 
     /// <summary>The capabilities the server keeps (docker-compose.yml, cap_add; scripts/container-entrypoint.sh).</summary>
-    private static readonly ulong ServerCapabilities = Bit(CapDacReadSearch) | Bit(CapSysPtrace) | Bit(CapSysAdmin);
+    private static readonly ulong ServerCapabilities = Bit(CapDacReadSearch) | Bit(CapNetAdmin) | Bit(CapSysPtrace) | Bit(CapSysAdmin);
     private const int CapDacReadSearch = 2;
+    private const int CapNetAdmin = 12;
     private const int CapSysPtrace = 19;
     private const int CapSysAdmin = 21;
 

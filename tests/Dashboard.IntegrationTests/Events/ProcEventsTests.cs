@@ -153,6 +153,58 @@ public sealed class ProcEventsTests
         }
     }
 
+    [Fact]
+    public async Task OutsideTheInitialNetworkNamespaceItListensFromTheInitialOne()
+    {
+        Requirements.Root();
+        using var holder = Process.Start("unshare", ["--net", "sleep", "60"]);
+        try
+        {
+            var netns = $"/proc/{holder.Id}/ns/net";
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+            deadline.CancelAfter(s_deadline);
+            while (new FileInfo(netns).LinkTarget == new FileInfo("/proc/self/ns/net").LinkTarget)
+            {
+                await Task.Delay(10, deadline.Token);
+            }
+
+            // As a container with the host's pids but a network namespace of its own: the socket is made in the
+            // initial namespace, reached through kthreadd.
+            ProcEventSource? source = null;
+            Exception? outcome = null;
+            var thread = new Thread(() =>
+            {
+                var fd = NsIoctl.Open(netns, out _);
+                _ = NetlinkInterop.SetNetns(fd);
+                NsIoctl.Close(fd);
+                try
+                {
+                    source = ProcEventSource.Open(initialNetns: "/proc/2/ns/net");
+                }
+                catch (Exception e)
+                {
+                    outcome = e;
+                }
+            });
+            thread.Start();
+            thread.Join();
+
+            Assert.Null(outcome);
+            using (source)
+            {
+                using var shell = Process.Start("/bin/sh", ["-c", "exit 5"]);
+                await shell.WaitForExitAsync(TestContext.Current.CancellationToken);
+                while (await source!.Events.ReadAsync(deadline.Token) is not ProcExit exit || exit.Tgid != shell.Id)
+                {
+                }
+            }
+        }
+        finally
+        {
+            holder.Kill();
+        }
+    }
+
     /// <summary>How many of this process's fds are NETLINK_CONNECTOR sockets (/proc/net/netlink: Eth is the protocol).</summary>
     private static int OwnConnectorSockets()
     {

@@ -130,7 +130,9 @@ public sealed class SnapshotsApiTests(DashboardFactory factory) : IClassFixture<
         var address = inspect.GetProperty("NetworkSettings").GetProperty("Networks").GetProperty("bridge").GetProperty("IPAddress").GetString();
         var before = await TakeAsync();
 
+        // docker kill returns once the signal is sent; docker wait, once the container has stopped.
         await Shell.RunAsync("docker", "kill", name);
+        await Shell.RunAsync("docker", "wait", name);
         var after = await TakeAsync();
 
         var diff = await _http.GetJsonAsync<SnapshotDiff>($"/api/snapshots/{before.Id}/diff/{after.Id}");

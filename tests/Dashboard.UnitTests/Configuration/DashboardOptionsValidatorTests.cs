@@ -45,10 +45,20 @@ public sealed class DashboardOptionsValidatorTests
     }
 
     [Fact]
-    public void DescriptorScanIntervalOfZeroIsRefused()
+    public void DescriptorScanIntervalUnderASecondIsRefused()
     {
-        var result = _validator.Validate(null, new DashboardOptions { DescriptorScanInterval = TimeSpan.Zero });
-        Assert.Contains("Dashboard:DescriptorScanInterval must be a positive TimeSpan", Assert.Single(result.Failures!));
+        foreach (var interval in new[] { TimeSpan.Zero, TimeSpan.FromMilliseconds(1) })
+        {
+            var result = _validator.Validate(null, new DashboardOptions { DescriptorScanInterval = interval });
+            Assert.Contains("Dashboard:DescriptorScanInterval must be a TimeSpan of at least 00:00:01", Assert.Single(result.Failures!));
+        }
+    }
+
+    [Fact]
+    public void FallbackScanIntervalMustBeSensible()
+    {
+        var result = _validator.Validate(null, new DashboardOptions { FallbackScanInterval = TimeSpan.Zero });
+        Assert.Contains("Dashboard:FallbackScanInterval must be a TimeSpan between", Assert.Single(result.Failures!));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using Dashboard.Server.Collection.Net;
 using Dashboard.Server.Collection.Proc;
@@ -31,7 +32,7 @@ internal sealed class ProcEventsUnavailableException(string step, int errno)
 /// into a bounded channel; when the kernel's socket buffer or the channel overflows, a <see cref="ProcEventsLost"/>
 /// takes the place of what was dropped. Dispose stops listening and closes the socket.
 /// </summary>
-internal sealed class ProcEventSource : IDisposable
+internal sealed partial class ProcEventSource : IDisposable
 {
     // A fork-heavy burst (a build, a container start) sends thousands of 40-byte events in milliseconds.
     private const int SocketBufferBytes = 4 * 1024 * 1024;
@@ -57,10 +58,29 @@ internal sealed class ProcEventSource : IDisposable
     public ChannelReader<ProcEvent> Events => _events.Reader;
 
     /// <summary>Opens, joins CN_IDX_PROC and asks for events, or throws <see cref="ProcEventsUnavailableException"/>.</summary>
-    public static ProcEventSource Open(int channelCapacity = DefaultChannelCapacity)
+    /// <param name="initialNetns">
+    /// A path to the host's initial network namespace (e.g. <c>/proc/2/ns/net</c>) when this process runs in another
+    /// one, as a container with the host's pids does: only there does the kernel's end of the connector answer. The
+    /// socket is then made inside it (which needs CAP_SYS_ADMIN); the initial namespace lives as long as the host.
+    /// </param>
+    public static ProcEventSource Open(int channelCapacity = DefaultChannelCapacity, string? initialNetns = null)
     {
-        // SOCK_RAW from the shared helper: netlink treats SOCK_RAW and SOCK_DGRAM alike.
-        var fd = NetlinkInterop.OpenNetlinkSocket(NetlinkInterop.NetlinkConnector, out var errno);
+        int fd;
+        var errno = 0;
+        if (initialNetns is null)
+        {
+            // SOCK_RAW from the shared helper: netlink treats SOCK_RAW and SOCK_DGRAM alike.
+            fd = NetlinkInterop.OpenNetlinkSocket(NetlinkInterop.NetlinkConnector, out errno);
+        }
+        else
+        {
+            fd = NetnsSwitchThread.OpenSocketsIn(initialNetns, [NetlinkInterop.NetlinkConnector], out var error)[0];
+            if (fd < 0)
+            {
+                throw new ProcEventsUnavailableException($"socket(NETLINK_CONNECTOR) in {initialNetns}: {error}", NsIoctl.Eperm);
+            }
+        }
+
         if (fd < 0)
         {
             throw new ProcEventsUnavailableException("socket(NETLINK_CONNECTOR)", errno);
@@ -88,6 +108,25 @@ internal sealed class ProcEventSource : IDisposable
             {
                 throw new ProcEventsUnavailableException(step, errno);
             }
+        }
+    }
+
+    /// <summary>
+    /// Whether events are waiting: queued by the kernel on the socket or received but not yet read from
+    /// <see cref="Events"/>. The kernel queues a process's events as it forks, execs and exits, so a caller that sees
+    /// none after a command returned knows that every event of that command has been read.
+    /// </summary>
+    public unsafe bool HasBacklog
+    {
+        get
+        {
+            if (_events.Reader.CanCount && _events.Reader.Count > 0)
+            {
+                return true;
+            }
+
+            var fd = new PollFd { Fd = _fd, Events = PollIn };
+            return Volatile.Read(ref _disposed) == 0 && poll(&fd, 1, 0) > 0 && (fd.Revents & PollIn) != 0;
         }
     }
 
@@ -155,4 +194,16 @@ internal sealed class ProcEventSource : IDisposable
     }
 
     private const int Enobufs = 105;
+    private const short PollIn = 0x1;
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct PollFd
+    {
+        public int Fd;
+        public short Events;
+        public short Revents;
+    }
+
+    [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
+    private static unsafe partial int poll(PollFd* fds, nuint count, int timeout);
 }

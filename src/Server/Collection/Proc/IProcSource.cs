@@ -12,6 +12,9 @@ internal interface IProcSource
 
     /// <param name="forceFullPass">Make this scan a full pass (descriptors read, status and cmdline reread), however recent the last one.</param>
     ProcScan Scan(bool forceFullPass);
+
+    /// <summary>Reads only what <paramref name="delta"/> names, the rest taken from the previous scan.</summary>
+    ProcScan Update(ProcDelta delta);
 }
 
 internal sealed class ProcSource(Microsoft.Extensions.Options.IOptions<Configuration.DashboardOptions> options, ILogger<ProcScanner> logger) : IProcSource
@@ -32,6 +35,14 @@ internal sealed class ProcSource(Microsoft.Extensions.Options.IOptions<Configura
         lock (_lock)
         {
             return _scanner.Scan(forceFullPass);
+        }
+    }
+
+    public ProcScan Update(ProcDelta delta)
+    {
+        lock (_lock)
+        {
+            return _scanner.Update(delta);
         }
     }
 }

@@ -22,8 +22,63 @@ internal sealed class ProcScan
     /// are not scanned.
     /// </summary>
     public DateTimeOffset? DescriptorsScannedAt { get; init; }
+    /// <summary>
+    /// Each mount namespace whose mount table this scan knows, with the PID it was read through: the process through
+    /// which its table can be followed.
+    /// </summary>
+    public IReadOnlyDictionary<ulong, int> MountTables { get; init; } = new Dictionary<ulong, int>();
     public required DateTimeOffset ScannedAt { get; init; }
     public required TimeSpan Duration { get; init; }
+    public ScanKind Kind { get; init; } = ScanKind.FullPass;
+
+    /// <summary>How many processes are in each namespace (threads not counted), worked out when first asked for.</summary>
+    public IReadOnlyDictionary<NamespaceKey, int> MemberCounts => LazyInitializer.EnsureInitialized(ref _memberCounts, () =>
+    {
+        var counts = new Dictionary<NamespaceKey, int>();
+        foreach (var process in Processes)
+        {
+            foreach (var (type, inode) in process.Namespaces)
+            {
+                var key = new NamespaceKey(type, inode);
+                counts[key] = counts.GetValueOrDefault(key) + 1;
+            }
+        }
+
+        return counts;
+    });
+
+    private Dictionary<NamespaceKey, int>? _memberCounts;
+}
+
+/// <summary>How much a scan read afresh.</summary>
+internal enum ScanKind
+{
+    /// <summary>Every process, every mount table, every open descriptor.</summary>
+    FullPass,
+    /// <summary>Every process's links and stat and every mount table; descriptors as the last full pass found them.</summary>
+    Rescan,
+    /// <summary>Only what a <see cref="ProcDelta"/> named; the rest as the previous scan had it.</summary>
+    Update,
+}
+
+/// <summary>What changed since the previous scan, as the kernel's events told it: what an update has to read again.</summary>
+internal sealed record ProcDelta
+{
+    /// <summary>Read everything again, as a rescan does.</summary>
+    public static ProcDelta Everything { get; } = new() { AllProcesses = true, AllMountTables = true };
+
+    /// <summary>Processes (by PID = tgid) that forked, exec'd or are otherwise to be read again in full.</summary>
+    public IReadOnlyCollection<int> Changed { get; init; } = [];
+    /// <summary>Processes that exited.</summary>
+    public IReadOnlyCollection<int> Exited { get; init; } = [];
+    /// <summary>Mount namespaces (by inode) whose mount tables changed.</summary>
+    public IReadOnlySet<ulong> MountTables { get; init; } = new HashSet<ulong>();
+    /// <summary>No process events to go by: walk every process of the proc root.</summary>
+    public bool AllProcesses { get; init; }
+    /// <summary>No mount events to go by (or some were lost): read every mount table.</summary>
+    public bool AllMountTables { get; init; }
+
+    public bool IsEmpty => !AllProcesses && !AllMountTables && Changed.Count == 0 && Exited.Count == 0 && MountTables.Count == 0;
 }
 
 internal sealed class ProcessRecord

@@ -25,6 +25,7 @@ internal sealed class ProcScanner
     private readonly DescriptorScan _descriptors;
     private readonly NamespaceRelations _relations;
     private long? _lastFullPass;
+    private Dictionary<ulong, MountTable> _mountTables = [];
     private PasswdCache? _passwd;
 
     public ProcScanner(string procRoot, ILogger logger)
@@ -53,17 +54,36 @@ internal sealed class ProcScanner
     {
         var stopwatch = Stopwatch.StartNew();
         var fullPass = forceFullPass || _lastFullPass is not { } last || Stopwatch.GetElapsedTime(last) >= FullPassInterval;
+        var pass = _processes.Read(LoadUsers(), rereadDetails: fullPass);
+        return Finish(pass, fullPass, ProcDelta.Everything, stopwatch);
+    }
+
+    /// <summary>
+    /// A scan that reads only what <paramref name="delta"/> names (processes, mount tables) and takes the rest from
+    /// the previous scan, as the kernel's events tell what changed. Never a full pass: descriptors found by the last
+    /// one are checked again (one readlink each), new ones wait for the next.
+    /// </summary>
+    public ProcScan Update(ProcDelta delta)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        var users = LoadUsers();
+        var pass = delta.AllProcesses || _lastFullPass is null
+            ? _processes.Read(users, rereadDetails: false)
+            : _processes.Update(users, delta.Changed, delta.Exited);
+        return Finish(pass, fullPass: _lastFullPass is null, delta, stopwatch);
+    }
+
+    private ProcScan Finish(ProcessPass pass, bool fullPass, ProcDelta delta, Stopwatch stopwatch)
+    {
         if (fullPass)
         {
             _lastFullPass = Stopwatch.GetTimestamp();
         }
 
-        var pass = _processes.Read(LoadUsers(), rereadDetails: fullPass);
         var processesDone = stopwatch.Elapsed;
-
         var known = new NamespaceRegistry();
         RegisterProcesses(pass.Processes, known);
-        FindBindMounts(pass.Processes, known);
+        var mountTablesRead = FindBindMounts(pass.Processes, known, delta);
         var mountsDone = stopwatch.Elapsed;
 
         var socketOwners = new Dictionary<ulong, List<int>>();
@@ -84,13 +104,14 @@ internal sealed class ProcScanner
 
         // Phase timings, to see what a slow scan spends its time on (the fd pass is the one that grows with load).
         _logger.LogDebug(
-            "Scan ({Kind}) in ms: processes {Processes:F1} ({Full} of {Count} read in full), bind mounts {Mounts:F1}, fds {Fds:F1}, " +
-            "ioctls {Ioctls:F1} ({Asked} of {Namespaces} namespaces asked), id maps {Maps:F1}",
-            fullPass ? "full pass" : "rescan",
+            "Scan ({Kind}) in ms: processes {Processes:F1} ({Full} of {Count} read in full), bind mounts {Mounts:F1} ({Tables} mount tables read), " +
+            "fds {Fds:F1}, ioctls {Ioctls:F1} ({Asked} of {Namespaces} namespaces asked), id maps {Maps:F1}",
+            fullPass ? "full pass" : delta.AllProcesses ? "rescan" : "update",
             processesDone.TotalMilliseconds,
             pass.ReadInFull,
             pass.Processes.Count,
             (mountsDone - processesDone).TotalMilliseconds,
+            mountTablesRead,
             (descriptorsDone - mountsDone).TotalMilliseconds,
             (ioctlsDone - descriptorsDone).TotalMilliseconds,
             asked,
@@ -109,8 +130,10 @@ internal sealed class ProcScanner
             UnreadableProcessCount = pass.Unreadable,
             SocketOwners = socketOwners.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<int>)kv.Value),
             DescriptorsScannedAt = ScanOpenDescriptors ? _descriptors.PassedAt : null,
+            MountTables = _mountTables.ToDictionary(kv => kv.Key, kv => kv.Value.Pid),
             ScannedAt = DateTimeOffset.UtcNow,
             Duration = stopwatch.Elapsed,
+            Kind = fullPass ? ScanKind.FullPass : delta.AllProcesses ? ScanKind.Rescan : ScanKind.Update,
         };
     }
 
@@ -136,50 +159,84 @@ internal sealed class ProcScanner
     }
 
     /// <summary>
-    /// Reads the mountinfo of one process per mount namespace and records its nsfs mounts. This is how namespaces
-    /// kept only by a bind mount (<c>ip netns add</c>, Docker's /run/docker/netns) are found. Read on every scan:
-    /// mounts come and go without any process changing.
+    /// Records the nsfs mounts of every mount namespace, from the mountinfo of one process in it. This is how
+    /// namespaces kept only by a bind mount (<c>ip netns add</c>, Docker's /run/docker/netns) are found. A table is read
+    /// again when <paramref name="delta"/> says it changed, when its namespace is new, or when the process it was read
+    /// through is gone; the others are taken as last read. Returns how many tables were read.
     /// </summary>
-    private void FindBindMounts(List<ProcessRecord> processes, NamespaceRegistry known)
+    private int FindBindMounts(List<ProcessRecord> processes, NamespaceRegistry known, ProcDelta delta)
     {
+        var tables = new Dictionary<ulong, MountTable>();
+        var read = 0;
         var byMountNamespace = processes
             .Where(p => p.Namespaces.ContainsKey(NamespaceType.Mnt))
             .GroupBy(p => p.Namespaces[NamespaceType.Mnt]);
         foreach (var group in byMountNamespace)
         {
-            foreach (var process in group)
+            var mnt = group.Key;
+            if (!delta.AllMountTables && !delta.MountTables.Contains(mnt)
+                && _mountTables.TryGetValue(mnt, out var kept) && group.Any(p => p.Pid == kept.Pid && p.StartTime == kept.StartTime))
             {
-                var dir = Path.Join(_procRoot, process.Pid.ToString(CultureInfo.InvariantCulture));
-                string text;
-                try
+                tables[mnt] = kept;
+            }
+            else if (ReadMountTable(group) is { } fresh)
+            {
+                tables[mnt] = fresh;
+                read++;
+            }
+            else
+            {
+                continue;
+            }
+
+            foreach (var mount in tables[mnt].Mounts)
+            {
+                var ns = known.Register(mount.Key);
+                ns.AddBindMount(mount.MountPoint);
+                ns.AddPath(mount.Path);
+            }
+        }
+
+        _mountTables = tables;
+        return read;
+    }
+
+    /// <summary>The nsfs mounts in the mountinfo of the first process of the group that can be read; null if none can.</summary>
+    private MountTable? ReadMountTable(IEnumerable<ProcessRecord> members)
+    {
+        foreach (var process in members)
+        {
+            var dir = Path.Join(_procRoot, process.Pid.ToString(CultureInfo.InvariantCulture));
+            string text;
+            try
+            {
+                text = _files.ReadText(Path.Join(dir, "mountinfo"));
+            }
+            catch (Exception e) when (ProcFileReader.IsGoneOrDenied(e))
+            {
+                // Try the next process of the same mount namespace.
+                continue;
+            }
+
+            var mounts = new List<FoundMount>();
+            foreach (var mount in ProcParsers.ParseMountInfoNsfs(text))
+            {
+                // The mount point is as seen from that process's root, which /proc/<pid>/root reaches from here.
+                var path = Path.Join(dir, "root") + mount.MountPoint;
+                var key = mount.Key ?? NsIoctl.Identify(path);
+                if (key is null)
                 {
-                    text = _files.ReadText(Path.Join(dir, "mountinfo"));
-                }
-                catch (Exception e) when (ProcFileReader.IsGoneOrDenied(e))
-                {
-                    // Try the next process of the same mount namespace.
+                    _logger.LogDebug("nsfs mount {MountPoint} of process {Pid} could not be identified", mount.MountPoint, process.Pid);
                     continue;
                 }
 
-                foreach (var mount in ProcParsers.ParseMountInfoNsfs(text))
-                {
-                    // The mount point is as seen from that process's root, which /proc/<pid>/root reaches from here.
-                    var path = Path.Join(dir, "root") + mount.MountPoint;
-                    var key = mount.Key ?? NsIoctl.Identify(path);
-                    if (key is null)
-                    {
-                        _logger.LogDebug("nsfs mount {MountPoint} of process {Pid} could not be identified", mount.MountPoint, process.Pid);
-                        continue;
-                    }
-
-                    var ns = known.Register(key.Value);
-                    ns.AddBindMount(mount.MountPoint);
-                    ns.AddPath(path);
-                }
-
-                break;
+                mounts.Add(new FoundMount(key.Value, mount.MountPoint, path));
             }
+
+            return new MountTable(process.Pid, process.StartTime, mounts);
         }
+
+        return null;
     }
 
     private IReadOnlyDictionary<int, string> LoadUsers()
@@ -216,6 +273,11 @@ internal sealed class ProcScanner
     }
 
     private static readonly IReadOnlyDictionary<int, string> s_noUsers = new Dictionary<int, string>();
+
+    /// <summary>A mount namespace's nsfs mounts as read through one of its processes (PID and start time).</summary>
+    private sealed record MountTable(int Pid, ulong StartTime, IReadOnlyList<FoundMount> Mounts);
+
+    private sealed record FoundMount(NamespaceKey Key, string MountPoint, string Path);
 
     private sealed record PasswdCache(string Path, DateTime Modified, long Length, IReadOnlyDictionary<int, string> Users);
 }

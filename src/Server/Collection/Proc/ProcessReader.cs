@@ -26,6 +26,7 @@ internal sealed class ProcessReader(string procRoot, ILogger logger, ProcFileRea
 
     private Dictionary<int, Seen> _seen = [];
     private IReadOnlyDictionary<int, string>? _users;
+    private HashSet<int> _denied = [];
 
     public ProcessPass Read(IReadOnlyDictionary<int, string> users, bool rereadDetails)
     {
@@ -34,7 +35,7 @@ internal sealed class ProcessReader(string procRoot, ILogger logger, ProcFileRea
         var seen = new Dictionary<int, Seen>(_seen.Count);
         var processes = new List<ProcessRecord>(_seen.Count);
         var continuing = new HashSet<NamespaceKey>();
-        var unreadable = 0;
+        var denied = new HashSet<int>();
         var readInFull = 0;
 
         foreach (var pid in EnumeratePids())
@@ -43,7 +44,7 @@ internal sealed class ProcessReader(string procRoot, ILogger logger, ProcFileRea
             var outcome = TryRead(pid, before, users, rereadDetails || usersChanged, out var now, out var fullRead);
             if (outcome == Outcome.Denied)
             {
-                unreadable++;
+                denied.Add(pid);
             }
 
             if (now is null)
@@ -67,8 +68,88 @@ internal sealed class ProcessReader(string procRoot, ILogger logger, ProcFileRea
         }
 
         _seen = seen;
+        _denied = denied;
         processes.Sort((a, b) => a.Pid.CompareTo(b.Pid));
-        return new ProcessPass(processes, unreadable, continuing, readInFull);
+        return new ProcessPass(processes, denied.Count, continuing, readInFull);
+    }
+
+    /// <summary>
+    /// Starts from what the last pass saw and reads again only <paramref name="changed"/> (forked, exec'd, or named by
+    /// someone as missing), in full, and drops <paramref name="exited"/>; every other process is taken as it was, with
+    /// its namespaces continuing. What this cannot see is a process that changed namespace without an exec (setns,
+    /// unshare) and was not named: the next <see cref="Read"/> finds it.
+    /// </summary>
+    public ProcessPass Update(IReadOnlyDictionary<int, string> users, IReadOnlyCollection<int> changed, IReadOnlyCollection<int> exited)
+    {
+        if (!ReferenceEquals(users, _users))
+        {
+            // A changed passwd renames users of every process: a whole pass is the simple way to get that right.
+            return Read(users, rereadDetails: true);
+        }
+
+        var seen = new Dictionary<int, Seen>(_seen);
+        foreach (var pid in exited)
+        {
+            seen.Remove(pid);
+        }
+
+        var denied = new HashSet<int>(_denied);
+        denied.ExceptWith(exited);
+        var readInFull = 0;
+        var touched = new HashSet<int>();
+        foreach (var pid in changed)
+        {
+            if (!touched.Add(pid))
+            {
+                continue;
+            }
+
+            // An exec changes status and cmdline, so they are read again whatever stat says.
+            var before = seen.GetValueOrDefault(pid);
+            var outcome = TryRead(pid, before, users, rereadDetails: true, out var now, out var fullRead);
+            if (outcome == Outcome.Denied)
+            {
+                denied.Add(pid);
+            }
+            else
+            {
+                denied.Remove(pid);
+            }
+
+            if (now is null)
+            {
+                seen.Remove(pid);
+                continue;
+            }
+
+            seen[pid] = now;
+            readInFull += fullRead ? 1 : 0;
+        }
+
+        var processes = new List<ProcessRecord>(seen.Count);
+        var continuing = new HashSet<NamespaceKey>();
+        foreach (var (pid, now) in seen)
+        {
+            processes.Add(now.Record);
+            var before = _seen.GetValueOrDefault(pid);
+            if (before is null || before.Record.StartTime != now.Record.StartTime)
+            {
+                continue;
+            }
+
+            foreach (var (type, inode) in now.Record.Namespaces)
+            {
+                if (before.Record.Namespaces.TryGetValue(type, out var earlier) && earlier == inode)
+                {
+                    continuing.Add(new NamespaceKey(type, inode));
+                }
+            }
+        }
+
+        _seen = seen;
+        _denied = denied;
+        processes.Sort((a, b) => a.Pid.CompareTo(b.Pid));
+        return new ProcessPass(processes, denied.Count, continuing, readInFull);
     }
 
     private List<int> EnumeratePids()
@@ -178,6 +259,25 @@ internal sealed class ProcessReader(string procRoot, ILogger logger, ProcFileRea
             logger.LogDebug("Process {Pid} went away while being read: {Message}", pid, e.Message);
             return null;
         }
+    }
+
+    /// <summary>
+    /// The namespaces a process is in now, from its eight links alone (no stat, status or cmdline); null when it is
+    /// gone or not readable. For a quick look at whether a process joined a namespace not seen before.
+    /// </summary>
+    public static IReadOnlyCollection<NamespaceKey>? PeekNamespaces(string procRoot, int pid)
+    {
+        var dir = Path.Join(procRoot, pid.ToString(CultureInfo.InvariantCulture));
+        var keys = new List<NamespaceKey>(s_nsLinkNames.Length);
+        foreach (var link in s_nsLinkNames)
+        {
+            if (ProcLink.Read(Path.Join(dir, link), out _) is { } target && ProcParsers.TryParseNamespaceLink(target, out var key))
+            {
+                keys.Add(key);
+            }
+        }
+
+        return keys.Count > 0 ? keys : null;
     }
 
     /// <summary>Reads the eight ns links of a process or task directory.</summary>
