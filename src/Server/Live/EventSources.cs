@@ -3,6 +3,7 @@ using Dashboard.Server.Collection.Events;
 using Dashboard.Server.Collection.Proc;
 using Dashboard.Server.Configuration;
 using Dashboard.Shared.Contracts;
+using Dashboard.Shared.Model;
 using Microsoft.Extensions.Options;
 
 namespace Dashboard.Server.Live;
@@ -16,6 +17,9 @@ internal interface IEventSourceFactory
 
     /// <summary>Mount-table events per mount namespace, or <see cref="MountEventsUnavailableException"/>.</summary>
     MountEventSource OpenMountEvents(string procRoot);
+
+    /// <summary>rtnetlink notifications per network namespace, or <see cref="NetlinkEventsUnavailableException"/>.</summary>
+    NetlinkEventSource OpenNetlinkEvents();
 }
 
 internal sealed class KernelEventSourceFactory : IEventSourceFactory
@@ -23,6 +27,8 @@ internal sealed class KernelEventSourceFactory : IEventSourceFactory
     public ProcEventSource OpenProcessEvents(string? initialNetns) => ProcEventSource.Open(initialNetns: initialNetns);
 
     public MountEventSource OpenMountEvents(string procRoot) => MountEventSource.Open(procRoot);
+
+    public NetlinkEventSource OpenNetlinkEvents() => NetlinkEventSource.Open();
 }
 
 /// <summary>
@@ -34,6 +40,7 @@ internal sealed partial class EventSources(IEventSourceFactory factory, IOptions
 {
     private const string ProcConnector = "proc connector";
     private const string MountTablesPolled = "mountinfo of every mount namespace";
+    private const string NetnsPolled = "rtnetlink dump of every network namespace";
     // The kernel's fixed inodes of the initial pid and user namespaces (PROC_PID_INIT_INO, PROC_USER_INIT_INO).
     private const string InitialPidNamespace = "pid:[4026531836]";
     private const string InitialUserNamespace = "user:[4026531837]";
@@ -42,9 +49,11 @@ internal sealed partial class EventSources(IEventSourceFactory factory, IOptions
     private readonly List<Task> _pumps = [];
     private ProcEventSource? _processEvents;
     private MountEventSource? _mountEvents;
+    private NetlinkEventSource? _netlinkEvents;
+    private IReadOnlySet<ulong> _unwatchedNetns = new HashSet<ulong>();
     private EventSourceStatus _processStatus = Polling(ProcConnector, "not started");
     private EventSourceStatus _mountStatus = Polling(MountTablesPolled, "not started");
-    private EventSourceStatus _netlinkStatus = Polling("rtnetlink dump of every network namespace", "network events are not followed yet");
+    private EventSourceStatus _netlinkStatus = Polling(NetnsPolled, "not started");
 
     /// <summary>What the sources reported since the last refresh took it.</summary>
     public PendingChanges Pending { get; } = new();
@@ -57,6 +66,21 @@ internal sealed partial class EventSources(IEventSourceFactory factory, IOptions
     public bool MountEventsLive => Status(ref _mountStatus).State == EventSourceState.Live;
 
     public bool NetlinkEventsLive => Status(ref _netlinkStatus).State == EventSourceState.Live;
+
+    /// <summary>
+    /// Network namespaces of the last followed scan that no socket follows (held only by a descriptor, whose closing
+    /// no event announces, or one that could not be entered): read again at every poll.
+    /// </summary>
+    public IReadOnlySet<ulong> UnwatchedNetns
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _unwatchedNetns;
+            }
+        }
+    }
 
     /// <summary>Whether the kernel has queued process events nobody has read yet (see <see cref="ProcEventSource.HasBacklog"/>).</summary>
     public bool HasBacklog
@@ -133,6 +157,23 @@ internal sealed partial class EventSources(IEventSourceFactory factory, IOptions
             LogPolling("mount", e.Reason, options.Value.FallbackScanInterval);
         }
 
+        try
+        {
+            var netlink = factory.OpenNetlinkEvents();
+            lock (_lock)
+            {
+                _netlinkEvents = netlink;
+            }
+
+            Set(ref _netlinkStatus, new EventSourceStatus { State = EventSourceState.Live, Mechanism = NetlinkEventSource.MechanismName });
+            _pumps.Add(Task.Run(() => PumpAsync(netlink.Events, AddNetlinkEvent, NetlinkEventsFailed, stopping), CancellationToken.None));
+        }
+        catch (NetlinkEventsUnavailableException e)
+        {
+            Set(ref _netlinkStatus, Polling(NetnsPolled, e.Reason));
+            LogPolling("network", e.Reason, options.Value.FallbackScanInterval);
+        }
+
         LogSources(Status(ref _processStatus).State, Status(ref _mountStatus).State, Status(ref _netlinkStatus).State);
         if (!ProcessEventsLive)
         {
@@ -144,15 +185,18 @@ internal sealed partial class EventSources(IEventSourceFactory factory, IOptions
     {
         ProcEventSource? processEvents;
         MountEventSource? mountEvents;
+        NetlinkEventSource? netlinkEvents;
         lock (_lock)
         {
             (processEvents, _processEvents) = (_processEvents, null);
             (mountEvents, _mountEvents) = (_mountEvents, null);
+            (netlinkEvents, _netlinkEvents) = (_netlinkEvents, null);
         }
 
         // Disposing completes each source's channel, which ends its pump.
         processEvents?.Dispose();
         mountEvents?.Dispose();
+        netlinkEvents?.Dispose();
         await Task.WhenAll(_pumps);
     }
 
@@ -193,13 +237,20 @@ internal sealed partial class EventSources(IEventSourceFactory factory, IOptions
     public void Follow(ProcScan scan)
     {
         MountEventSource? mounts;
+        NetlinkEventSource? netlink;
         lock (_lock)
         {
-            mounts = _mountEvents;
+            (mounts, netlink) = (_mountEvents, _netlinkEvents);
         }
 
+        var added = FollowNetns(netlink, scan);
         if (mounts is null)
         {
+            if (added)
+            {
+                Reported?.Invoke();
+            }
+
             return;
         }
 
@@ -209,7 +260,6 @@ internal sealed partial class EventSources(IEventSourceFactory factory, IOptions
         }
 
         var watched = mounts.Watched.ToHashSet();
-        var added = false;
         foreach (var (inode, pid) in scan.MountTables)
         {
             if (!watched.Contains(inode) && mounts.Watch(inode, pid, out _))
@@ -223,6 +273,100 @@ internal sealed partial class EventSources(IEventSourceFactory factory, IOptions
         {
             Reported?.Invoke();
         }
+    }
+
+    /// <summary>
+    /// Follows each network namespace of the scan that a process or a bind mount holds, and no other: those holders
+    /// announce their going (an exit, an unmount), so the socket is closed by the refresh that sees the namespace
+    /// leave, and never outlives its other holders by more than that. A namespace held only by a descriptor would be
+    /// kept alive by the socket once the descriptor closes, which nothing reports: those are polled instead.
+    /// True when a namespace is followed from now on (it is read once more: it may have changed before the socket was
+    /// there).
+    /// </summary>
+    private bool FollowNetns(NetlinkEventSource? netlink, ProcScan scan)
+    {
+        var wanted = NetnsToFollow(scan);
+        var all = scan.Namespaces.Values.Where(n => n.Type == NamespaceType.Net).Select(n => n.Inode).ToHashSet();
+
+        if (netlink is null)
+        {
+            lock (_lock)
+            {
+                _unwatchedNetns = all;
+            }
+
+            return false;
+        }
+
+        foreach (var gone in netlink.Watched.Where(n => !wanted.ContainsKey(n)).ToList())
+        {
+            netlink.Unwatch(gone);
+        }
+
+        var watched = netlink.Watched.ToHashSet();
+        var added = false;
+        foreach (var (inode, record) in wanted)
+        {
+            if (watched.Contains(inode))
+            {
+                continue;
+            }
+
+            if (netlink.Watch(inode, record.OpenPaths, out var error))
+            {
+                Pending.NetnsChanged(inode);
+                watched.Add(inode);
+                added = true;
+            }
+            else
+            {
+                LogNetnsNotFollowed(inode, error);
+            }
+        }
+
+        all.ExceptWith(watched);
+        lock (_lock)
+        {
+            _unwatchedNetns = all;
+        }
+
+        return added;
+    }
+
+    /// <summary>The network namespaces of the scan that a member process or a bind mount holds (see <see cref="FollowNetns"/>).</summary>
+    internal static Dictionary<ulong, NamespaceRecord> NetnsToFollow(ProcScan scan)
+    {
+        var wanted = new Dictionary<ulong, NamespaceRecord>();
+        foreach (var record in scan.Namespaces.Values)
+        {
+            if (record.Type == NamespaceType.Net && (scan.MemberCounts.GetValueOrDefault(record.Key) > 0 || record.BindMounts.Count > 0))
+            {
+                wanted[record.Inode] = record;
+            }
+        }
+
+        return wanted;
+    }
+
+    private void AddNetlinkEvent(NetlinkEvent e)
+    {
+        switch (e)
+        {
+            case NetnsChanged changed:
+                Pending.NetnsChanged(changed.Netns);
+                break;
+            case NetlinkEventsLost:
+                Pending.AllNetns();
+                break;
+        }
+    }
+
+    private void NetlinkEventsFailed(Exception? error)
+    {
+        Set(ref _netlinkStatus, Polling(NetnsPolled, $"stopped: {error?.Message ?? "the source ended"}"));
+        LogPolling("network", error?.Message ?? "the source ended", options.Value.FallbackScanInterval);
+        Pending.AllNetns();
+        Reported?.Invoke();
     }
 
     private void AddMountEvent(MountEvent e)
@@ -302,6 +446,9 @@ internal sealed partial class EventSources(IEventSourceFactory factory, IOptions
             field = value;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Network namespace {Inode} not followed, polled instead: {Error}")]
+    private partial void LogNetnsNotFollowed(ulong inode, string? error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Event sources: process events {Process}, mount events {Mount}, network events {Netlink}")]
     private partial void LogSources(EventSourceState process, EventSourceState mount, EventSourceState netlink);

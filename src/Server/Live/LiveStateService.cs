@@ -279,7 +279,7 @@ internal sealed partial class LiveStateService(
     {
         var o = options.Value;
         var due = Min(o.ScanInterval, o.DescriptorScanInterval) - Stopwatch.GetElapsedTime(_lastFullScan);
-        if (!AllSourcesLive())
+        if (SomethingPolled())
         {
             due = Min(due, o.FallbackScanInterval - Stopwatch.GetElapsedTime(_lastPoll));
         }
@@ -293,6 +293,9 @@ internal sealed partial class LiveStateService(
     }
 
     private bool AllSourcesLive() => sources.ProcessEventsLive && sources.MountEventsLive && sources.NetlinkEventsLive;
+
+    /// <summary>Whether anything waits for the next poll: a source that is not live, or network namespaces no socket follows.</summary>
+    private bool SomethingPolled() => !AllSourcesLive() || sources.UnwatchedNetns.Count > 0;
 
     private async Task RefreshOnceAsync(CancellationToken stoppingToken)
     {
@@ -389,7 +392,7 @@ internal sealed partial class LiveStateService(
         }
         else
         {
-            var polling = Stopwatch.GetElapsedTime(_lastPoll) >= o.FallbackScanInterval && !AllSourcesLive();
+            var polling = Stopwatch.GetElapsedTime(_lastPoll) >= o.FallbackScanInterval && SomethingPolled();
             var procDelta = taken.Proc;
             if (polling)
             {
@@ -402,7 +405,7 @@ internal sealed partial class LiveStateService(
             }
 
             scan = procDelta.IsEmpty ? before! : await Task.Run(() => proc.Update(procDelta), cancellationToken);
-            netDelta = NetworkDelta(taken, scan, polling && !sources.NetlinkEventsLive);
+            netDelta = NetworkDelta(taken, scan, polling && !sources.NetlinkEventsLive, polling ? sources.UnwatchedNetns : null);
             var dockerNeeded = taken.Docker || _docker is null || !ScanComparison.SameNamespaces(before!, scan);
             dockerStarted = Stopwatch.GetTimestamp();
             dockerState = dockerNeeded ? await docker.RefreshAsync(cancellationToken) : _docker!;
@@ -467,9 +470,10 @@ internal sealed partial class LiveStateService(
 
     /// <summary>
     /// The network namespaces to read again: those rtnetlink named, those of processes that exec'd (a new program
-    /// may listen) now and once more a moment later, and all of them when network events are polled.
+    /// may listen) now and once more a moment later, at a poll those no socket follows, and all of them when network
+    /// events are polled.
     /// </summary>
-    private NetDelta NetworkDelta(Taken taken, ProcScan scan, bool pollAll)
+    private NetDelta NetworkDelta(Taken taken, ProcScan scan, bool pollAll, IReadOnlySet<ulong>? polled)
     {
         if (pollAll || taken.Net.All)
         {
@@ -477,6 +481,11 @@ internal sealed partial class LiveStateService(
         }
 
         var changed = new HashSet<ulong>(taken.Net.Changed);
+        if (polled is not null)
+        {
+            changed.UnionWith(polled);
+        }
+
         if (_followUp.Count > 0 && Stopwatch.GetTimestamp() >= _followUpDue)
         {
             changed.UnionWith(_followUp);

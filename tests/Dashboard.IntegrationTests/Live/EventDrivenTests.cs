@@ -20,6 +20,7 @@ public sealed class EventDrivenFactory : DashboardFactory
     {
         Settings["Dashboard:ScanInterval"] = "01:00:00";
         Settings["Dashboard:DescriptorScanInterval"] = "01:00:00";
+        Settings["Dashboard:FallbackScanInterval"] = "01:00:00";
     }
 }
 
@@ -191,6 +192,38 @@ public sealed class EventDrivenTests(EventDrivenFactory factory) : IClassFixture
         }
     }
 
+    [Fact]
+    public async Task AnAddressAddedInsideANamespaceArrivesByRtnetlinkNotByPolling()
+    {
+        Requirements.Root();
+        await using var live = await SubscribeAsync();
+        var netlink = live.Read(l => l.Status!.Sources!.NetlinkEvents);
+        Assert.Equal(EventSourceState.Live, netlink.State);
+        Assert.Equal(NetlinkEventSource.MechanismName, netlink.Mechanism);
+        var rescans = await FullScansAsync();
+        var name = $"dt-ev-{Guid.NewGuid():N}"[..14];
+        try
+        {
+            // Held by its bind mount, so followed. `ip -n` enters it after its exec, which happened in this namespace:
+            // nothing but the namespace's own notification tells of the address (polling is an hour away).
+            await Shell.RunAsync("ip", "netns", "add", name);
+            var net = ulong.Parse((await Shell.RunAsync("stat", "-L", "-c", "%i", $"/run/netns/{name}")).Out, CultureInfo.InvariantCulture);
+            await live.WaitForAsync(l => l.NetworkNamespaces.ContainsKey(net), s_budget, $"net {net}");
+
+            await Shell.RunAsync("ip", "-n", name, "addr", "add", "10.253.9.1/24", "dev", "lo");
+            await live.WaitForAsync(
+                l => l.NetworkNamespaces.TryGetValue(net, out var n) && n.Interfaces.Any(i => i.Name == "lo" && i.Addresses.Contains("10.253.9.1/24")),
+                s_budget,
+                $"10.253.9.1/24 on lo of net {net}");
+
+            Assert.Equal(rescans, await FullScansAsync());
+        }
+        finally
+        {
+            await Shell.RunAsync("ip", ["netns", "delete", name], check: false);
+        }
+    }
+
     /// <summary>
     /// A sleeping process in new namespaces, returned once it runs in them: it prints its own net link after the exec
     /// into them, so its events have been queued by the kernel when this returns.
@@ -222,6 +255,8 @@ public sealed class ProcessEventsFallbackTests
         public ProcEventSource OpenProcessEvents(string? initialNetns) => throw new ProcEventsUnavailableException("bind(CN_IDX_PROC)", 1);
 
         public MountEventSource OpenMountEvents(string procRoot) => MountEventSource.Open(procRoot);
+
+        public NetlinkEventSource OpenNetlinkEvents() => NetlinkEventSource.Open();
     }
 
     [Fact]

@@ -19,6 +19,9 @@ internal static unsafe partial class NetlinkInterop
     private const int SoRcvBufForce = 33;
     private const int SoNetnsCookie = 71;
     private const int MsgTrunc = 0x20;
+    private const int MsgDontWait = 0x40;
+    public const int Enobufs = 105;
+    private const uint SiocGSkNs = 0x894C;
 
     /// <summary>Switches the calling thread's network namespace. Returns 0, or the errno.</summary>
     public static int SetNetns(int fd) => setns(fd, CloneNewNet) == 0 ? 0 : Marshal.GetLastPInvokeError();
@@ -112,6 +115,40 @@ internal static unsafe partial class NetlinkInterop
             }
         }
     }
+
+    /// <summary>
+    /// Receives one datagram without waiting: its real length, or -1 with the errno (EAGAIN: nothing queued; ENOBUFS:
+    /// the socket's queue overflowed and notifications were dropped).
+    /// </summary>
+    public static int ReceiveNow(int fd, Span<byte> buffer, out int errno)
+    {
+        fixed (byte* p = buffer)
+        {
+            while (true)
+            {
+                var received = recv(fd, p, (nuint)buffer.Length, MsgTrunc | MsgDontWait);
+                errno = received < 0 ? Marshal.GetLastPInvokeError() : 0;
+                if (received >= 0 || errno != Eintr)
+                {
+                    return (int)received;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// SIOCGSKNS: a new descriptor of the network namespace the socket belongs to, or -1 with the errno. The caller
+    /// closes it (it holds the namespace while open).
+    /// </summary>
+    public static int SocketNamespace(int socket, out int errno)
+    {
+        var fd = ioctl(socket, SiocGSkNs, 0);
+        errno = fd < 0 ? Marshal.GetLastPInvokeError() : 0;
+        return fd;
+    }
+
+    [LibraryImport("libc", EntryPoint = "ioctl", SetLastError = true)]
+    private static partial int ioctl(int fd, nuint request, nint argument);
 
     [LibraryImport("libc", EntryPoint = "setns", SetLastError = true)]
     private static partial int setns(int fd, int nstype);
