@@ -184,7 +184,7 @@ internal static class LiveBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {what} | {At(0.5):0} ms | {At(0.95):0} ms | {sorted[^1]:0} ms |"));
     }
 
-    private static Process StartServer(string dll, int port, string dataDir)
+    internal static Process StartServer(string dll, int port, string dataDir, bool quiet = false)
     {
         var psi = new ProcessStartInfo("dotnet")
         {
@@ -197,7 +197,8 @@ internal static class LiveBenchmark
             {
                 ["ASPNETCORE_ENVIRONMENT"] = "Production",
                 ["Logging__LogLevel__Default"] = "Warning",
-                ["Logging__LogLevel__Dashboard.Server.Live"] = "Debug",
+                // The refresh phases are summed up from this log; a quiet run logs as a deployment does.
+                ["Logging__LogLevel__Dashboard.Server.Live"] = quiet ? "Warning" : "Debug",
                 ["Logging__Console__FormatterName"] = "simple",
                 ["Logging__Console__FormatterOptions__SingleLine"] = "true",
             },
@@ -218,7 +219,7 @@ internal static class LiveBenchmark
                     s_refreshes.Add(line);
                 }
             }
-            else if (!line.Contains("WebRootPath", StringComparison.Ordinal))
+            else if (!quiet && !line.Contains("WebRootPath", StringComparison.Ordinal))
             {
                 Console.WriteLine($"  server: {line}");
             }
@@ -229,7 +230,7 @@ internal static class LiveBenchmark
         return process;
     }
 
-    private static async Task WaitForServerAsync(Uri address, Process server)
+    internal static async Task WaitForServerAsync(Uri address, Process server)
     {
         using var http = new HttpClient { BaseAddress = address };
         for (var i = 0; i < 600; i++)
@@ -257,13 +258,13 @@ internal static class LiveBenchmark
         throw new TimeoutException("the server did not answer within 60 s");
     }
 
-    private static long Rss(int pid)
+    internal static long Rss(int pid)
     {
         var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
         return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
