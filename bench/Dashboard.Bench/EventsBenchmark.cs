@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
+using Dashboard.Server.Collection.Proc;
 using Dashboard.Shared.Contracts;
 using Dashboard.Testing;
 
@@ -200,7 +201,7 @@ internal static class EventsBenchmark
                 var psi = new ProcessStartInfo("unshare") { RedirectStandardOutput = true, ArgumentList = { "--net", "--uts", "sh", "-c", "readlink /proc/self/ns/uts; exec sleep 600" } };
                 var process = Process.Start(psi)!;
                 sleepers.Add(process);
-                var uts = ParseInode((await process.StandardOutput.ReadLineAsync())!);
+                var uts = ProcParsers.TryParseNamespaceLink((await process.StandardOutput.ReadLineAsync())!, out var link) ? link.Inode : throw new InvalidOperationException("unshare printed no uts link");
                 await Measure(result, "unshare --net --uts", live, l => l.Namespaces.ContainsKey((NamespaceType.Uts, uts)));
 
                 var name = $"{Prefix}ns{i}";
@@ -276,8 +277,6 @@ internal static class EventsBenchmark
         return (double.Parse(parts[1], CultureInfo.InvariantCulture) * 1000, wall);
     }
 
-    private static ulong ParseInode(string link) => ulong.Parse(link[(link.IndexOf('[') + 1)..link.IndexOf(']')], CultureInfo.InvariantCulture);
-
     private static int ProcessCount() => Directory.EnumerateDirectories("/proc").Count(d => Path.GetFileName(d).All(char.IsAsciiDigit));
 
     private static double CpuTicks(int pid)
@@ -288,11 +287,7 @@ internal static class EventsBenchmark
         return double.Parse(fields[11], CultureInfo.InvariantCulture) + double.Parse(fields[12], CultureInfo.InvariantCulture);
     }
 
-    private static double P(List<double> values, double q)
-    {
-        var sorted = values.Order().ToList();
-        return sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(q * sorted.Count) - 1)];
-    }
+    private static double P(List<double> values, double q) => Stats.Percentile([.. values.Order()], q);
 
     private static void Print(List<Result> results)
     {

@@ -180,7 +180,7 @@ internal static class LiveBenchmark
     private static void Row(string what, List<double> values)
     {
         var sorted = values.Order().ToList();
-        double At(double q) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(q * sorted.Count) - 1)];
+        double At(double q) => Stats.Percentile(sorted, q);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {what} | {At(0.5):0} ms | {At(0.95):0} ms | {sorted[^1]:0} ms |"));
     }
 

@@ -184,10 +184,8 @@ internal static class SnapshotBenchmark
     {
         ms.Sort();
         var b = bytes?.ToString("N0", CultureInfo.InvariantCulture) ?? "";
-        Console.WriteLine($"| {what} | {ms.Count} | {Percentile(ms, 0.50):0.0} | {Percentile(ms, 0.95):0.0} | {ms[^1]:0.0} | {b} |");
+        Console.WriteLine($"| {what} | {ms.Count} | {Stats.Percentile(ms, 0.50):0.0} | {Stats.Percentile(ms, 0.95):0.0} | {ms[^1]:0.0} | {b} |");
     }
-
-    private static double Percentile(List<double> sorted, double p) => sorted[(int)Math.Ceiling(p * sorted.Count) - 1];
 
     private static async Task StartContainersAsync(int from, int to)
     {
