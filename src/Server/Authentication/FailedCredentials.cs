@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Threading.RateLimiting;
 using Dashboard.Server.Configuration;
 using Dashboard.Server.Security;
 using Dashboard.Shared.Live;
@@ -13,9 +12,9 @@ namespace Dashboard.Server.Authentication;
 /// that carries a token is refused before the token is looked at, the right one too: the answer then says nothing about
 /// the token, so guessing costs a refill per guess on every path. Requests without a token (the cookie) go on.
 /// </summary>
-internal sealed partial class FailedCredentials : IDisposable
+internal sealed partial class FailedCredentials
 {
-    private readonly PartitionedRateLimiter<string> _budget;
+    private readonly TokenBuckets<string> _budget;
     private readonly ILogger<FailedCredentials> _logger;
 
     public FailedCredentials(IOptions<DashboardOptions> options, ILogger<FailedCredentials> logger)
@@ -24,22 +23,15 @@ internal sealed partial class FailedCredentials : IDisposable
         var (period, tokens) = Refill(limit.FailuresPerMinute);
         RetryAfter = period;
         _logger = logger;
-        _budget = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = limit.FailureBurst,
-            TokensPerPeriod = tokens,
-            ReplenishmentPeriod = period,
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        }));
+        _budget = new TokenBuckets<string>(limit.FailureBurst, tokens / period.TotalSeconds, TimeProvider.System);
     }
 
     /// <summary>How long until a spent budget gives one more try.</summary>
     public TimeSpan RetryAfter { get; }
 
     /// <summary>
-    /// A slow refill arrives one failure at a time; above one a second it comes each second, so that no timer runs
-    /// more often than that.
+    /// A slow refill arrives one failure at a time; above one a second it comes each second (the buckets refill
+    /// continuously at that rate; the period is what <see cref="RetryAfter"/> says).
     /// </summary>
     internal static (TimeSpan Period, int Tokens) Refill(int perMinute) => perMinute <= 60
         ? (TimeSpan.FromSeconds(60.0 / perMinute), 1)
@@ -55,13 +47,13 @@ internal sealed partial class FailedCredentials : IDisposable
     /// Whole tokens only: the bucket refills in fractions between periods, and asking for zero permits would already
     /// succeed on a fraction.
     /// </summary>
-    public bool IsSpent(HttpContext context) => _budget.GetStatistics(Key(context)) is { CurrentAvailablePermits: < 1 };
+    public bool IsSpent(HttpContext context) => _budget.Available(Key(context)) < 1;
 
     /// <summary>Counts one wrong token against the request's client.</summary>
     public void Charge(HttpContext context)
     {
         var key = Key(context);
-        _budget.AttemptAcquire(key).Dispose();
+        _budget.TryTake(key);
         if (IsSpent(context))
         {
             LogSpent(_logger, key, (int)Math.Ceiling(RetryAfter.TotalSeconds));
@@ -77,8 +69,6 @@ internal sealed partial class FailedCredentials : IDisposable
             detail: $"This client sent too many wrong tokens. Requests that carry a token are refused for now, whatever the token; try again in {seconds} s.",
             statusCode: StatusCodes.Status429TooManyRequests).ExecuteAsync(context);
     }
-
-    public void Dispose() => _budget.Dispose();
 
     private static string Key(HttpContext context) => ClientKeys.Of(context.Connection.RemoteIpAddress);
 

@@ -34,16 +34,9 @@ internal static class RequestLimits
         {
             var limit = dashboard.Value.RateLimit;
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context => IsLimited(context.Request)
-                ? RateLimitPartition.GetTokenBucketLimiter(ClientKeys.Of(context.Connection.RemoteIpAddress), _ => new TokenBucketRateLimiterOptions
-                {
-                    TokenLimit = limit.Burst,
-                    TokensPerPeriod = limit.RequestsPerSecond,
-                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                    QueueLimit = 0,
-                    AutoReplenishment = true,
-                })
-                : RateLimitPartition.GetNoLimiter(""));
+            o.GlobalLimiter = new TokenBucketLimiter<HttpContext>(
+                new TokenBuckets<string>(limit.Burst, limit.RequestsPerSecond, TimeProvider.System),
+                context => IsLimited(context.Request) ? ClientKeys.Of(context.Connection.RemoteIpAddress) : null);
             o.OnRejected = async (rejected, _) =>
             {
                 var response = rejected.HttpContext.Response;
