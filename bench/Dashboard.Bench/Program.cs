@@ -23,6 +23,11 @@ try
         return await EventsBenchmark.RunAsync(args);
     }
 
+    if (args is ["firstpaint", ..])
+    {
+        return await FirstPaintBenchmark.RunAsync(args);
+    }
+
     if (args is ["snapshots", ..])
     {
         int[] sizes = args.Length > 1 ? [.. args[1..].Select(a => int.Parse(a, System.Globalization.CultureInfo.InvariantCulture))] : [50, 500];
