@@ -1,3 +1,4 @@
+using Dashboard.Server.Configuration;
 using Dashboard.Shared.Contracts;
 
 namespace Dashboard.Server.Storage;
@@ -26,6 +27,9 @@ internal interface ISnapshotStore
 
     /// <summary>Writes one snapshot in one transaction and returns it as listed; nothing of it remains if it fails.</summary>
     Task<SnapshotSummary> SaveAsync(SnapshotRecord snapshot, CancellationToken cancellationToken);
+
+    /// <summary>Writes one snapshot and applies <paramref name="retention"/> in the same transaction.</summary>
+    Task<SnapshotSummary> SaveAsync(SnapshotRecord snapshot, RetentionOptions? retention, CancellationToken cancellationToken);
 
     /// <summary>Snapshots taken in [<paramref name="from"/>, <paramref name="to"/>], newest first.</summary>
     Task<SnapshotPage> ListAsync(DateTimeOffset? from, DateTimeOffset? to, int limit, int offset, CancellationToken cancellationToken);

@@ -112,7 +112,8 @@ internal sealed partial class SnapshotService(
             {
                 // The live diff serialised every record already; the store hashes those bytes instead of making its own.
                 var record = new SnapshotRecord(state, reason, publisher.Epoch, version, now) { Json = published.Records.SnapshotParts() };
-                summary = await store.SaveAsync(record, cancellationToken);
+                // Retention in the same transaction: the list never holds more than its limit, even for a moment.
+                summary = await store.SaveAsync(record, options.Value.Retention, cancellationToken);
             }
             catch (SnapshotStoreUnavailableException)
             {

@@ -67,7 +67,14 @@ internal sealed partial class SqliteSnapshotStore : ISnapshotStore, IDisposable
 
     public string FilePath => _path;
 
-    public async Task<SnapshotSummary> SaveAsync(SnapshotRecord snapshot, CancellationToken cancellationToken)
+    public Task<SnapshotSummary> SaveAsync(SnapshotRecord snapshot, CancellationToken cancellationToken) =>
+        SaveAsync(snapshot, null, cancellationToken);
+
+    /// <summary>
+    /// Writes one snapshot and, in the same transaction, removes what <paramref name="retention"/> no longer keeps: a
+    /// reader never sees more snapshots than the limit, not even between the write and the retention.
+    /// </summary>
+    public async Task<SnapshotSummary> SaveAsync(SnapshotRecord snapshot, RetentionOptions? retention, CancellationToken cancellationToken)
     {
         // Serialise and hash before taking the file: it is the costly part and needs no lock.
         var parts = SnapshotContent.Encode(snapshot);
@@ -112,6 +119,11 @@ internal sealed partial class SqliteSnapshotStore : ISnapshotStore, IDisposable
                 foreach (var list in listIds)
                 {
                     connection.Execute("UPDATE lists SET refs = refs + 1 WHERE id = @list", new { list }, transaction);
+                }
+
+                if (retention is not null)
+                {
+                    Expire(connection, transaction, retention.MaxAge, retention.MaxCount, snapshot.TakenAt);
                 }
 
                 transaction.Commit();
@@ -202,27 +214,30 @@ internal sealed partial class SqliteSnapshotStore : ISnapshotStore, IDisposable
             return 0;
         }
 
-        return await InWriteTransactionAsync("applying retention", (connection, transaction) =>
+        return await InWriteTransactionAsync("applying retention", (connection, transaction) => Expire(connection, transaction, maxAge, maxCount, now), cancellationToken);
+    }
+
+    /// <summary>Removes the snapshots older than <paramref name="maxAge"/> and beyond the newest <paramref name="maxCount"/>.</summary>
+    private int Expire(SqliteConnection connection, SqliteTransaction transaction, TimeSpan? maxAge, int? maxCount, DateTimeOffset now)
+    {
+        var expired = new HashSet<long>();
+        if (maxAge is { } age)
         {
-            var expired = new HashSet<long>();
-            if (maxAge is { } age)
-            {
-                expired.UnionWith(connection.Query<long>(
-                    "SELECT id FROM snapshots WHERE taken_at < @cutoff",
-                    new { cutoff = (now - age).ToUnixTimeMilliseconds() },
-                    transaction));
-            }
+            expired.UnionWith(connection.Query<long>(
+                "SELECT id FROM snapshots WHERE taken_at < @cutoff",
+                new { cutoff = (now - age).ToUnixTimeMilliseconds() },
+                transaction));
+        }
 
-            if (maxCount is { } count)
-            {
-                expired.UnionWith(connection.Query<long>(
-                    "SELECT id FROM snapshots ORDER BY taken_at DESC, id DESC LIMIT -1 OFFSET @count",
-                    new { count },
-                    transaction));
-            }
+        if (maxCount is { } count)
+        {
+            expired.UnionWith(connection.Query<long>(
+                "SELECT id FROM snapshots ORDER BY taken_at DESC, id DESC LIMIT -1 OFFSET @count",
+                new { count },
+                transaction));
+        }
 
-            return expired.Count == 0 ? 0 : Remove(connection, transaction, [.. expired]);
-        }, cancellationToken);
+        return expired.Count == 0 ? 0 : Remove(connection, transaction, [.. expired]);
     }
 
     /// <summary>

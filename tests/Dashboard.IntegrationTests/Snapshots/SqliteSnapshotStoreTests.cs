@@ -31,6 +31,28 @@ public sealed class SqliteSnapshotStoreTests(HostStateFixture host) : IClassFixt
     }
 
     [Fact]
+    public async Task RetentionInTheWritesTransactionNeverLetsTheListPassItsLimit()
+    {
+        using var temp = new TempStore();
+        var retention = new Dashboard.Server.Configuration.RetentionOptions { MaxAge = null, MaxCount = 3 };
+        var ids = new List<long>();
+        for (var i = 0; i < 6; i++)
+        {
+            var record = new SnapshotRecord(WithOneNamespaceChanged(host.State, i + 1), SnapshotReason.Timer, "test-epoch", i + 1, DateTimeOffset.UtcNow.AddSeconds(i));
+            ids.Add((await temp.Store.SaveAsync(record, retention, Ct)).Id);
+            var page = await temp.Store.ListAsync(null, null, 10, 0, Ct);
+            // At once after each write, with no separate retention call: the newest ones, never more than three.
+            Assert.Equal(ids.TakeLast(3).Reverse(), page.Items.Select(s => s.Id));
+            Assert.Equal(Math.Min(i + 1, 3), page.Total);
+        }
+
+        // What only the removed snapshots used went with them: every stored list belongs to a kept snapshot.
+        Assert.Equal(0, temp.Scalar("SELECT count(*) FROM lists WHERE refs <= 0"));
+        var kept = await temp.Store.GetAsync(ids[^1], Ct);
+        Assert.Equal(StateJson.Of(WithOneNamespaceChanged(host.State, 6)), StateJson.Of(kept!.State));
+    }
+
+    [Fact]
     public async Task AThousandUnchangedSnapshotsCostARowEach()
     {
         using var temp = new TempStore();
