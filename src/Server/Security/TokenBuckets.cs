@@ -17,8 +17,6 @@ internal sealed class TokenBuckets<TKey>(int capacity, double tokensPerSecond, T
     private readonly Dictionary<TKey, Bucket> _buckets = [];
     private long _lastSweep = time.GetTimestamp();
 
-    public int Capacity => capacity;
-
     /// <summary>Tokens left for <paramref name="key"/> now, fractions included.</summary>
     public double Available(TKey key)
     {

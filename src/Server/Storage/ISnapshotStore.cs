@@ -25,10 +25,10 @@ internal interface ISnapshotStore
     /// <summary>Opens the file and brings its schema up to date if not done yet; a failure shows in <see cref="Status"/>, it does not throw.</summary>
     Task OpenAsync(CancellationToken cancellationToken);
 
-    /// <summary>Writes one snapshot in one transaction and returns it as listed; nothing of it remains if it fails.</summary>
-    Task<SnapshotSummary> SaveAsync(SnapshotRecord snapshot, CancellationToken cancellationToken);
-
-    /// <summary>Writes one snapshot and applies <paramref name="retention"/> in the same transaction.</summary>
+    /// <summary>
+    /// Writes one snapshot in one transaction and returns it as listed; nothing of it remains if it fails. What
+    /// <paramref name="retention"/> no longer keeps goes in the same transaction.
+    /// </summary>
     Task<SnapshotSummary> SaveAsync(SnapshotRecord snapshot, RetentionOptions? retention, CancellationToken cancellationToken);
 
     /// <summary>Snapshots taken in [<paramref name="from"/>, <paramref name="to"/>], newest first.</summary>

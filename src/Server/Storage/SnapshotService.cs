@@ -10,7 +10,8 @@ namespace Dashboard.Server.Storage;
 /// <summary>
 /// Takes the snapshots: one at start, one every <c>Dashboard:SnapshotInterval</c>, one after containers, namespaces or
 /// the topology changed and settled (<c>Dashboard:SnapshotDebounce</c>), and one whenever asked. It follows the live
-/// stream like any subscriber, so a snapshot is the published state at one version. Retention runs after each write.
+/// stream like any subscriber, so a snapshot is the published state at one version. Retention runs with each write,
+/// in its transaction.
 /// A store that fails is reported by its status and retried; the live dashboard goes on either way.
 /// </summary>
 internal sealed partial class SnapshotService(
@@ -132,29 +133,11 @@ internal sealed partial class SnapshotService(
             }
 
             LogTaken(summary.Id, reason, version, summary.ContainerCount, summary.NamespaceCount);
-            await ApplyRetentionAsync(cancellationToken);
             return summary;
         }
         finally
         {
             _writing.Release();
-        }
-    }
-
-    private async Task ApplyRetentionAsync(CancellationToken cancellationToken)
-    {
-        var retention = options.Value.Retention;
-        try
-        {
-            var removed = await store.ApplyRetentionAsync(retention.MaxAge, retention.MaxCount, time.GetUtcNow(), cancellationToken);
-            if (removed > 0)
-            {
-                LogRetention(removed);
-            }
-        }
-        catch (SnapshotStoreUnavailableException)
-        {
-            // Reported by the store; tried again after the next snapshot.
         }
     }
 
@@ -194,9 +177,6 @@ internal sealed partial class SnapshotService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Snapshot {Id} taken ({Reason}) at live version {Version}: {Containers} containers, {Namespaces} namespaces")]
     private partial void LogTaken(long id, SnapshotReason reason, long version, int containers, int namespaces);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Retention removed {Count} snapshots")]
-    private partial void LogRetention(int count);
 }
 
 /// <summary>Pure: the part of the live state a snapshot keeps.</summary>

@@ -85,6 +85,7 @@ internal sealed partial class SqliteSnapshotStore : ISnapshotStore, IDisposable
             var items = new Dictionary<UInt128, long>();
             var lists = new Dictionary<UInt128, long>();
             long id;
+            var expired = 0;
             try
             {
                 using var transaction = connection.BeginTransaction(deferred: false);
@@ -123,7 +124,7 @@ internal sealed partial class SqliteSnapshotStore : ISnapshotStore, IDisposable
 
                 if (retention is not null)
                 {
-                    Expire(connection, transaction, retention.MaxAge, retention.MaxCount, snapshot.TakenAt);
+                    expired = Expire(connection, transaction, retention.MaxAge, retention.MaxCount, snapshot.TakenAt);
                 }
 
                 transaction.Commit();
@@ -146,6 +147,11 @@ internal sealed partial class SqliteSnapshotStore : ISnapshotStore, IDisposable
                 NamespaceCount = snapshot.State.Namespaces.Count,
             };
             Healthy(connection);
+            if (expired > 0)
+            {
+                LogRetention(expired);
+            }
+
             return summary;
         }
         finally
@@ -368,4 +374,7 @@ internal sealed partial class SqliteSnapshotStore : ISnapshotStore, IDisposable
             NamespaceCount = (int)NamespaceCount,
         };
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retention removed {Count} snapshots")]
+    private partial void LogRetention(int count);
 }
