@@ -1,6 +1,7 @@
 using Dashboard.Client.Live;
 using Dashboard.Client.Services;
 using Dashboard.Shared.Live;
+using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.WebAssembly.Hosting;
 using Microsoft.Extensions.Logging;
 using MudBlazor;
@@ -17,6 +18,8 @@ builder.Services.AddSingleton(TimeProvider.System);
 // One hub connection for the app: scoped is per app in the browser, and the scope disposes it.
 builder.Services.AddScoped(sp => new LiveDashboard(
     new Uri(baseAddress, DashboardHubContract.Path.TrimStart('/')), sp.GetRequiredService<ILogger<LiveDashboard>>()));
+// What the server answered while it prerendered the page: the app's first render shows the same rows.
+builder.Services.AddScoped(sp => PrerenderedAnswers.From(sp.GetRequiredService<PersistentComponentState>()));
 builder.Services.AddScoped<IDashboardData, LiveDashboardData>();
 
 await builder.Build().RunAsync();

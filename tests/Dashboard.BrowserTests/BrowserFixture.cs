@@ -84,13 +84,15 @@ public class BrowserFixture : IAsyncLifetime
         return (page, errors);
     }
 
-    /// <summary>Loads a page and waits until the WebAssembly app has started and shown the status bar.</summary>
+    /// <summary>Loads a page and waits until the WebAssembly app has taken it over and shown the status bar.</summary>
     public async Task OpenAsync(IPage page, string url)
     {
         await page.GotoAsync(url);
         try
         {
-            // Booting the runtime is the slow part, and CI runs other test assemblies beside this one.
+            // The server's prerendered HTML shows the page at once; it answers clicks and typing only once the app in
+            // the browser runs it. Booting the runtime is the slow part, and CI runs other test assemblies beside this one.
+            await Assertions.Expect(page.Locator("[data-app='interactive']")).ToBeAttachedAsync(new() { Timeout = 120_000 });
             await Assertions.Expect(page.GetByTestId("status")).ToBeVisibleAsync(new() { Timeout = 120_000 });
         }
         catch (PlaywrightException e)
@@ -99,7 +101,7 @@ public class BrowserFixture : IAsyncLifetime
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = shot, FullPage = true });
             var body = await page.Locator("body").InnerTextAsync();
             throw new InvalidOperationException(
-                $"{url} did not finish loading ({e.Message.Split('\n')[0]}). Screenshot: {shot}\nPage text: {body}\nBrowser log:\n{string.Join('\n', _log.TakeLast(40))}", e);
+                $"{url} did not finish loading ({e.Message.Split('\n')[0]}). Screenshot: {shot}\nPage text: {body}\nBrowser log:\n{string.Join('\n', _log.TakeLast(40))}\nServer log:\n{Dashboard.ServerLog.Tail(40)}", e);
         }
     }
 

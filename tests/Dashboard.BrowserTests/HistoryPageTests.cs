@@ -18,9 +18,9 @@ public sealed class HistoryPageTests(BrowserFixture fixture) : IClassFixture<Bro
         var name = await docker.RunAsync("hist1");
 
         await fixture.OpenAsync(page, "/history");
-        var before = await TakeSnapshotAsync(page);
+        var before = await TakeSnapshotAsync(page, fixture.Dashboard);
         await Shell.RunAsync("docker", "rm", "-f", name);
-        var after = await TakeSnapshotAsync(page);
+        var after = await TakeSnapshotAsync(page, fixture.Dashboard);
         Assert.True(after > before);
 
         // Both manual ones are on the timeline, newest first, with the reason; the diff link goes older → newer.
@@ -106,7 +106,7 @@ public sealed class HistoryPageTests(BrowserFixture fixture) : IClassFixture<Bro
     {
         var (page, errors) = await fixture.NewPageAsync();
         await fixture.OpenAsync(page, "/history");
-        var id = await TakeSnapshotAsync(page);
+        var id = await TakeSnapshotAsync(page, fixture.Dashboard);
 
         await page.GetByTestId($"delete-{id}").ClickAsync();
         var dialog = page.GetByRole(AriaRole.Dialog);
@@ -121,13 +121,22 @@ public sealed class HistoryPageTests(BrowserFixture fixture) : IClassFixture<Bro
     }
 
     /// <summary>Clicks "Take snapshot now" and returns the id the server gave the new snapshot, once the timeline shows it.</summary>
-    private static async Task<long> TakeSnapshotAsync(IPage page)
+    private static async Task<long> TakeSnapshotAsync(IPage page, KestrelDashboard dashboard)
     {
-        var response = await page.RunAndWaitForResponseAsync(
-            () => page.GetByTestId("take-snapshot").ClickAsync(),
-            r => r.Request.Method == "POST" && r.Url.EndsWith("/api/snapshots", StringComparison.Ordinal),
-            // The server reads the host afresh for it: seconds on a busy machine.
-            new() { Timeout = 120_000 });
+        IResponse response;
+        try
+        {
+            response = await page.RunAndWaitForResponseAsync(
+                () => page.GetByTestId("take-snapshot").ClickAsync(),
+                r => r.Request.Method == "POST" && r.Url.EndsWith("/api/snapshots", StringComparison.Ordinal),
+                // The server reads the host afresh for it: seconds on a busy machine.
+                new() { Timeout = 120_000 });
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}\nThe server's last log lines:\n{dashboard.ServerLog.Tail()}", e);
+        }
+
         Assert.Equal(201, response.Status);
         // From the Location header: the body may already be gone from the browser's cache when asked for
         // ("no data found for resource", seen under load).

@@ -54,6 +54,43 @@ public sealed class PagesTests(BrowserFixture fixture) : IClassFixture<BrowserFi
     }
 
     [Fact]
+    public async Task ContainersPageShowsItsRowsBeforeTheAppRunsAndTheAppTakesThemOverWithoutAskingAgain()
+    {
+        await using var docker = await DockerScope.CreateAsync();
+        var web1 = await docker.RunAsync("web1");
+        var pid = await docker.PidAsync(web1);
+        var net = await Shell.ReadlinkNsAsync(pid, "net");
+
+        // Without the app (its script refused): the server's HTML alone, with the kernel's PID and inode.
+        var (bare, _) = await fixture.NewPageAsync();
+        await bare.RouteAsync("**/_framework/blazor.web*.js", route => route.AbortAsync());
+        await bare.GotoAsync("/containers");
+        await Assertions.Expect(bare.Locator("[data-app='prerendered']")).ToBeAttachedAsync();
+        await Assertions.Expect(bare.GetByTestId($"pid-{web1}")).ToHaveTextAsync(pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Assertions.Expect(bare.GetByTestId($"ns-net-{web1}").Locator("a")).ToHaveAttributeAsync("href", $"namespaces/net/{net}");
+        await bare.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "containers-prerendered.png") });
+
+        // With the app: it renders the rows the page carried, then follows the hub; it never asks the REST API for them.
+        var (page, errors) = await fixture.NewPageAsync();
+        var asked = new List<string>();
+        page.Request += (_, request) =>
+        {
+            if (request.Url.Contains("/api/containers", StringComparison.Ordinal) || request.Url.Contains("/api/status", StringComparison.Ordinal))
+            {
+                asked.Add(request.Url);
+            }
+        };
+        await fixture.OpenAsync(page, "/containers");
+        await Assertions.Expect(page.GetByTestId("status-live")).ToHaveTextAsync("Live");
+        await Assertions.Expect(page.GetByTestId($"pid-{web1}")).ToHaveTextAsync(pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Empty(asked);
+        // And it answers typing, as the prerendered page could not.
+        await page.GetByTestId("container-filter").FillAsync(web1);
+        await Assertions.Expect(page.Locator("[data-testid^='container-row-']")).ToHaveCountAsync(1);
+        Assert.Empty(errors);
+    }
+
+    [Fact]
     public async Task NamespacesPageShowsContainerNamespacesAndHiddenOnes()
     {
         Requirements.Root();

@@ -20,6 +20,9 @@ public abstract class DashboardTest : IAsyncDisposable
 
     protected BunitContext Context { get; } = new();
 
+    /// <summary>The renderer the pages see: the browser's; a test of the server's prerendering sets the static one.</summary>
+    protected RendererInfo Renderer { get; set; } = new("WebAssembly", isInteractive: true);
+
     protected FakeDashboardData Data { get; } = new();
 
     /// <summary>The server's snapshot endpoints, for the pages that call them through <see cref="SnapshotsClient"/>.</summary>
@@ -39,6 +42,7 @@ public abstract class DashboardTest : IAsyncDisposable
     protected IRenderedComponent<T> RenderPage<T>(Action<ComponentParameterCollectionBuilder<T>>? parameters = null)
         where T : IComponent
     {
+        Context.SetRendererInfo(Renderer);
         Context.Render<MudPopoverProvider>();
         Dialogs = Context.Render<MudDialogProvider>();
         Snackbars = Context.Render<MudSnackbarProvider>();

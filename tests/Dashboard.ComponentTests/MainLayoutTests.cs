@@ -6,8 +6,11 @@ namespace Dashboard.ComponentTests;
 
 public sealed class MainLayoutTests : DashboardTest
 {
-    private IRenderedComponent<MainLayout> RenderLayout() =>
-        Context.Render<MainLayout>(p => p.Add(x => x.Body, (RenderFragment)(b => b.AddMarkupContent(0, "<p id=\"body\">page</p>"))));
+    private IRenderedComponent<MainLayout> RenderLayout()
+    {
+        Context.SetRendererInfo(Renderer);
+        return Context.Render<MainLayout>(p => p.Add(x => x.Body, (RenderFragment)(b => b.AddMarkupContent(0, "<p id=\"body\">page</p>"))));
+    }
 
     [Fact]
     public void Navigates_to_containers_namespaces_topology_and_history_and_renders_the_page()

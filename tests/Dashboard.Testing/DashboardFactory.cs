@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Dashboard.Testing;
 
@@ -21,9 +22,13 @@ public class DashboardFactory : WebApplicationFactory<Program>
     /// <summary>Replaces services after the server's own registrations (a test seam, e.g. an event source that fails to open).</summary>
     public Action<IServiceCollection>? ServiceOverrides { get; set; }
 
+    /// <summary>The server's latest log lines, for a failing test to show.</summary>
+    public RecentLog ServerLog { get; } = new();
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(Environments.Production);
+        builder.ConfigureLogging(logging => logging.AddProvider(ServerLog).AddFilter<RecentLog>(level => true));
         builder.UseSetting("Dashboard:DatabasePath", Path.Combine(_dataDir, "dashboard.db"));
         if (!Settings.ContainsKey("Dashboard:AccessToken") && !Settings.ContainsKey("Dashboard:AccessTokenFile"))
         {

@@ -75,6 +75,11 @@ public sealed partial class History : IDisposable
 
     protected override void OnInitialized()
     {
+        if (!RendererInfo.IsInteractive)
+        {
+            return;
+        }
+
         _status = new LiveReload(LiveData, c => c.Has(DashboardChangeKinds.Status), LoadStatusAsync, InvokeAsync, StateHasChanged);
         _clock = Time.CreateTimer(_ => _ = InvokeAsync(StateHasChanged), null, s_clockTick, s_clockTick);
         // The status may come from the REST API, which waits for a fresh scan: the list must not wait for it.
@@ -83,6 +88,12 @@ public sealed partial class History : IDisposable
 
     protected override Task OnParametersSetAsync()
     {
+        // Prerendered on the server, the page shows that it is loading; the app in the browser reads the snapshots.
+        if (!RendererInfo.IsInteractive)
+        {
+            return Task.CompletedTask;
+        }
+
         _query = HistoryQuery.Parse(FromParameter, ToParameter, PageParameter);
         return LoadAsync();
     }

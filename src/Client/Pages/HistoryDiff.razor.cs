@@ -36,6 +36,12 @@ public sealed partial class HistoryDiff : IDisposable
 
     protected override async Task OnParametersSetAsync()
     {
+        // Prerendered on the server, the page shows that it is loading; the app in the browser reads the snapshots.
+        if (!RendererInfo.IsInteractive)
+        {
+            return;
+        }
+
         (_loading, _view, _error) = (true, null, null);
         try
         {

@@ -67,7 +67,8 @@ public sealed partial class Past : IDisposable
 
     protected override async Task OnParametersSetAsync()
     {
-        if (_loadedId == SnapshotId)
+        // Prerendered on the server, the page shows that it is loading; the app in the browser reads the snapshots.
+        if (!RendererInfo.IsInteractive || _loadedId == SnapshotId)
         {
             return;
         }

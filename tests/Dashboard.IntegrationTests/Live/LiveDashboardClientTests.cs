@@ -73,7 +73,7 @@ public sealed class LiveDashboardClientTests(DashboardFactory factory) : IClassF
             }
         };
         var api = new ApiDashboardData(factory.CreateClient());
-        var data = new LiveDashboardData(api, live);
+        var data = new LiveDashboardData(api, live, PrerenderedAnswers.Empty());
 
         await WaitForAsync(live, () => live.State == LiveConnectionState.Live, "live");
         Assert.True(live.Store.HasSnapshot);

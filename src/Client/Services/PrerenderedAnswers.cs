@@ -1,0 +1,108 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
+using Dashboard.Shared.Contracts;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Web;
+
+namespace Dashboard.Client.Services;
+
+/// <summary>
+/// What the server answered the pages while it prerendered them, handed to the browser in the page itself
+/// (<see cref="PersistentComponentState"/>), so that the WebAssembly app's first render shows the same rows at once
+/// instead of a blank table while it asks again. The server records (<see cref="Record"/>); the browser takes each
+/// answer once (<see cref="TryTake"/>) and asks the hub or the REST API from then on.
+/// </summary>
+public sealed class PrerenderedAnswers
+{
+    /// <summary>The key of the answers in the page's persisted state.</summary>
+    public const string StateKey = "dashboard-answers";
+
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, string> _answers;
+
+    private PrerenderedAnswers(Dictionary<string, string> answers) => _answers = answers;
+
+    /// <summary>Nothing recorded yet: what the server fills while it prerenders.</summary>
+    public static PrerenderedAnswers Empty() => new([]);
+
+    /// <summary>The answers the page carried, or none (not prerendered, or the state was taken already).</summary>
+    public static PrerenderedAnswers From(PersistentComponentState state) =>
+        new(state.TryTakeFromJson<Dictionary<string, string>>(StateKey, out var answers) && answers is not null ? answers : []);
+
+    /// <summary>Puts the recorded answers into the page when the server has rendered it, for the WebAssembly app only.</summary>
+    public PersistingComponentStateSubscription PersistInto(PersistentComponentState state) =>
+        state.RegisterOnPersisting(
+            () =>
+            {
+                lock (_lock)
+                {
+                    if (_answers.Count > 0)
+                    {
+                        state.PersistAsJson(StateKey, _answers);
+                    }
+                }
+
+                return Task.CompletedTask;
+            },
+            RenderMode.InteractiveWebAssembly);
+
+    public int Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _answers.Count;
+            }
+        }
+    }
+
+    /// <summary>Records an answer under <paramref name="key"/> (see <see cref="Keys"/>), in the API's own JSON.</summary>
+    public T Record<T>(string key, T answer)
+    {
+        var json = JsonSerializer.Serialize(answer, DashboardJson.Options);
+        lock (_lock)
+        {
+            _answers[key] = json;
+        }
+
+        return answer;
+    }
+
+    /// <summary>The answer recorded under <paramref name="key"/>, once: a second call asks the live sources.</summary>
+    public bool TryTake<T>(string key, [MaybeNullWhen(false)] out T answer)
+    {
+        string? json;
+        lock (_lock)
+        {
+            if (!_answers.Remove(key, out json))
+            {
+                answer = default;
+                return false;
+            }
+        }
+
+        answer = JsonSerializer.Deserialize<T>(json, DashboardJson.Options)!;
+        return true;
+    }
+
+    /// <summary>The keys, one per question a page asks; the server and the browser must spell them alike.</summary>
+    public static class Keys
+    {
+        public const string Status = "status";
+        public const string Containers = "containers";
+        public const string Topology = "topology";
+        public const string Reachability = "reachability";
+
+        public static string Namespaces(NamespaceType? type) => "namespaces/" + (type?.ToKernelName() ?? "all");
+
+        public static string Container(string idOrName) => "container/" + idOrName;
+
+        public static string ContainerNamespaces(string idOrName) => "container-namespaces/" + idOrName;
+
+        public static string Namespace(NamespaceType type, ulong inode) =>
+            string.Create(System.Globalization.CultureInfo.InvariantCulture, $"namespace/{type.ToKernelName()}/{inode}");
+
+        public static string Process(int pid) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"process/{pid}");
+    }
+}
