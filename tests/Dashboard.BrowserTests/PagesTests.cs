@@ -21,7 +21,8 @@ public sealed class PagesTests(BrowserFixture fixture) : IClassFixture<BrowserFi
         var web2 = await docker.RunAsync("web2", ["--network", network]);
         var joiner = await docker.RunAsync("joiner", ["--network", $"container:{web1}"]);
 
-        await fixture.OpenAsync(page, "/containers");
+        // The filter from the address: a busy host's other containers could fill the first page.
+        await fixture.OpenAsync(page, $"/containers?q={docker.Prefix}");
         await Assertions.Expect(page.GetByTestId($"container-row-{web1}")).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByTestId($"container-row-{web2}")).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByTestId($"pid-{web1}")).ToHaveTextAsync((await docker.PidAsync(web1)).ToString());
@@ -64,7 +65,7 @@ public sealed class PagesTests(BrowserFixture fixture) : IClassFixture<BrowserFi
         // Without the app (its script refused): the server's HTML alone, with the kernel's PID and inode.
         var (bare, _) = await fixture.NewPageAsync();
         await bare.RouteAsync("**/_framework/blazor.web*.js", route => route.AbortAsync());
-        await bare.GotoAsync("/containers");
+        await bare.GotoAsync($"/containers?q={web1}");
         await Assertions.Expect(bare.Locator("[data-app='prerendered']")).ToBeAttachedAsync();
         await Assertions.Expect(bare.GetByTestId($"pid-{web1}")).ToHaveTextAsync(pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
         await Assertions.Expect(bare.GetByTestId($"ns-net-{web1}").Locator("a")).ToHaveAttributeAsync("href", $"namespaces/net/{net}");
@@ -80,13 +81,14 @@ public sealed class PagesTests(BrowserFixture fixture) : IClassFixture<BrowserFi
                 asked.Add(request.Url);
             }
         };
-        await fixture.OpenAsync(page, "/containers");
+        await fixture.OpenAsync(page, $"/containers?q={web1}");
         await Assertions.Expect(page.GetByTestId("status-live")).ToHaveTextAsync("Live");
         await Assertions.Expect(page.GetByTestId($"pid-{web1}")).ToHaveTextAsync(pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.Empty(asked);
-        // And it answers typing, as the prerendered page could not.
-        await page.GetByTestId("container-filter").FillAsync(web1);
         await Assertions.Expect(page.Locator("[data-testid^='container-row-']")).ToHaveCountAsync(1);
+        // And it answers typing, as the prerendered page could not.
+        await page.GetByTestId("container-filter").FillAsync(docker.Prefix + "-nothing");
+        await Assertions.Expect(page.Locator("[data-testid^='container-row-']")).ToHaveCountAsync(0);
         Assert.Empty(errors);
     }
 
@@ -105,7 +107,8 @@ public sealed class PagesTests(BrowserFixture fixture) : IClassFixture<BrowserFi
         {
             var hiddenInode = ulong.Parse((await Shell.RunAsync("stat", "-L", "-c", "%i", $"/run/netns/{netns}")).Out);
 
-            await fixture.OpenAsync(page, "/namespaces?type=net");
+            // The test's own: the container's by its name, the hidden one by its bind mount's.
+            await fixture.OpenAsync(page, $"/namespaces?type=net&q={docker.Prefix}");
             await Assertions.Expect(page.GetByTestId($"ns-row-net-{netInode}")).ToBeVisibleAsync();
             await Assertions.Expect(page.GetByTestId($"ns-containers-{netInode}")).ToContainTextAsync(web1);
             await Assertions.Expect(page.GetByTestId($"ns-flags-{hiddenInode}")).ToContainTextAsync("hidden");

@@ -86,6 +86,56 @@ public sealed class ContainersTests : DashboardTest
         Assert.Equal("1 of 6 containers", Cell(cut, "container-count"));
     }
 
+    /// <summary>250 containers in all: the sample's six and a fleet that sorts before them.</summary>
+    private void AddFleet()
+    {
+        for (var i = 0; i < 244; i++)
+        {
+            Data.Containers.Add(SampleData.Container("web2") with { Name = $"fleet-{i:000}", Id = $"f{i:000}".PadRight(64, 'e') });
+        }
+    }
+
+    [Fact]
+    public void A_long_list_shows_a_hundred_rows_a_page()
+    {
+        AddFleet();
+
+        var cut = RenderLoaded();
+
+        Assert.Equal(100, RowNames(cut).Count);
+        Assert.Equal("fleet-000", RowNames(cut)[0]);
+        Assert.Equal("1–100 of 250 containers", Cell(cut, "container-count"));
+        Assert.NotNull(cut.Find("[data-testid=pager]"));
+    }
+
+    [Fact]
+    public void The_address_picks_the_page_and_the_filter()
+    {
+        AddFleet();
+        Navigation.NavigateTo("containers?page=3");
+
+        var cut = RenderLoaded();
+
+        Assert.Equal(50, RowNames(cut).Count);
+        Assert.Equal("web2", RowNames(cut)[^1]);
+        Assert.Equal("201–250 of 250 containers", Cell(cut, "container-count"));
+    }
+
+    [Fact]
+    public void Filtering_searches_every_page_and_starts_again_at_the_first()
+    {
+        AddFleet();
+        Navigation.NavigateTo("containers?page=2");
+        var cut = RenderLoaded();
+        Assert.DoesNotContain("pidtool", RowNames(cut));
+
+        cut.FindComponent<MudTextField<string>>().Find("input").Input("pidtool");
+
+        cut.WaitForAssertion(() => Assert.Equal(["pidtool"], RowNames(cut)));
+        Assert.Equal("1 of 250 containers", Cell(cut, "container-count"));
+        Assert.EndsWith("containers?q=pidtool", Navigation.Uri);
+    }
+
     [Fact]
     public void Running_only_hides_the_stopped_container()
     {

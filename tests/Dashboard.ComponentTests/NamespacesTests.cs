@@ -78,6 +78,44 @@ public sealed class NamespacesTests : DashboardTest
         Assert.EndsWith("namespaces?type=user", Navigation.Uri);
     }
 
+    /// <summary>A host's worth: 1500 more network namespaces, inodes above the sample's.</summary>
+    private void AddMany()
+    {
+        var template = SampleData.Namespace(NamespaceType.Net, SampleData.HiddenNet);
+        for (var i = 0; i < 1500; i++)
+        {
+            Data.Namespaces.Add(template with { Inode = 4026540000UL + (ulong)i });
+        }
+    }
+
+    [Fact]
+    public void A_host_of_namespaces_is_drawn_a_hundred_rows_a_page_and_a_type_starts_again_at_the_first()
+    {
+        AddMany();
+
+        var cut = RenderLoaded("namespaces?page=16");
+
+        Assert.Equal(34, Rows(cut).Count);
+        Assert.Equal("1501–1534 of 1534 namespaces", Text(cut, "namespace-count"));
+
+        cut.Find("[data-testid=type-user]").Click();
+        cut.WaitForAssertion(() => Assert.Equal([$"user-{SampleData.HostUser}", $"user-{SampleData.RemappedUser}"], Rows(cut)));
+        Assert.EndsWith("namespaces?type=user", Navigation.Uri);
+    }
+
+    [Fact]
+    public void The_search_finds_a_namespace_on_any_page()
+    {
+        AddMany();
+        var cut = RenderLoaded();
+        Assert.Equal(100, Rows(cut).Count);
+
+        cut.FindComponent<MudTextField<string>>().Find("input").Input("4026541499");
+
+        cut.WaitForAssertion(() => Assert.Equal(["net-4026541499"], Rows(cut)));
+        Assert.Equal("1 of 1534 namespaces", Text(cut, "namespace-count"));
+    }
+
     [Fact]
     public void The_query_string_pre_filters_by_type_and_bind_mount()
     {

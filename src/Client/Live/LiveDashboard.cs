@@ -33,7 +33,12 @@ public sealed partial class LiveDashboard : IAsyncDisposable
         _connection = new HubConnectionBuilder()
             .WithUrl(hubUrl, o => configure?.Invoke(o))
             .WithAutomaticReconnect(LiveRetryDelays.Reconnect)
-            .AddJsonProtocol(o => o.PayloadSerializerOptions.PropertyNamingPolicy = DashboardJson.Options.PropertyNamingPolicy)
+            .AddJsonProtocol(o =>
+            {
+                o.PayloadSerializerOptions.PropertyNamingPolicy = DashboardJson.Options.PropertyNamingPolicy;
+                // The generated readers: the snapshot of a big host is megabytes, and reflection is slow in the browser.
+                o.PayloadSerializerOptions.TypeInfoResolverChain.Insert(0, DashboardJsonContext.Default);
+            })
             .Build();
         _connection.Reconnecting += _ =>
         {

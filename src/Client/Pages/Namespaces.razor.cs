@@ -24,11 +24,24 @@ public sealed partial class Namespaces : DashboardPage
     /// <summary>Pre-fills the search box, e.g. <c>?q=/run/netns</c>.</summary>
     [SupplyParameterFromQuery(Name = "q")] public string? QueryParameter { get; set; }
 
-    private IReadOnlyList<NamespaceSummary> Visible => NamespaceFilter.Apply(_namespaces ?? [], _type, _query);
+    private int _page = 1;
+    // The filtered rows, made again only when the rows or the filter change.
+    private IReadOnlyList<NamespaceSummary>? _visible;
+
+    /// <summary>The page of the table, e.g. <c>?page=2</c> (see <see cref="TablePaging"/>).</summary>
+    [SupplyParameterFromQuery(Name = "page")] public string? PageParameter { get; set; }
+
+    private IReadOnlyList<NamespaceSummary> Visible => _visible ??= NamespaceFilter.Apply(_namespaces ?? [], _type, _query);
+
+    private int CurrentPage => TablePaging.Clamp(_page, Visible.Count);
+
+    private int PageCount => TablePaging.PageCount(Visible.Count);
+
+    private IReadOnlyList<NamespaceSummary> Shown => TablePaging.Slice(Visible, _page);
 
     private string AllLabel => $"all {_namespaces?.Count ?? 0}";
 
-    private string CountText => $"{Visible.Count} of {_namespaces?.Count ?? 0} namespaces";
+    private string CountText => TablePaging.Showing(_page, Visible.Count, _namespaces?.Count ?? 0, "namespaces");
 
     protected override Task OnInitializedAsync()
     {
@@ -41,6 +54,8 @@ public sealed partial class Namespaces : DashboardPage
     {
         _type = NamespaceFilter.ParseType(TypeParameter);
         _query = QueryParameter;
+        _page = TablePaging.Parse(PageParameter);
+        _visible = null;
     }
 
     private async Task LoadAsync()
@@ -49,6 +64,7 @@ public sealed partial class Namespaces : DashboardPage
         try
         {
             _namespaces = await Data.GetNamespacesAsync(cancellationToken: Cancellation);
+            _visible = null;
             _counts = NamespaceFilter.CountByType(_namespaces);
             _error = null;
         }
@@ -70,13 +86,19 @@ public sealed partial class Namespaces : DashboardPage
 
     private void SelectType(NamespaceType? type)
     {
-        _type = type;
+        (_type, _page, _visible) = (type, 1, null);
         UpdateAddress();
     }
 
     private void OnQueryChanged(string? query)
     {
-        _query = query;
+        (_query, _page, _visible) = (query, 1, null);
+        UpdateAddress();
+    }
+
+    private void GoToPage(int page)
+    {
+        _page = page;
         UpdateAddress();
     }
 
@@ -85,5 +107,6 @@ public sealed partial class Namespaces : DashboardPage
         {
             ["type"] = _type?.ToKernelName(),
             ["q"] = string.IsNullOrWhiteSpace(_query) ? null : _query,
+            ["page"] = TablePaging.Format(_page),
         }), replace: true);
 }

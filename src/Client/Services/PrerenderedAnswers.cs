@@ -18,27 +18,48 @@ public sealed class PrerenderedAnswers
     public const string StateKey = "dashboard-answers";
 
     private readonly Lock _lock = new();
-    private readonly Dictionary<string, string> _answers;
+    // On the server: each answer's JSON as the API writes it, by key.
+    private readonly Dictionary<string, string> _recorded = [];
+    // In the browser: the answers the page carried, as one JSON object by key, and the keys already taken.
+    private readonly JsonElement? _carried;
+    private readonly HashSet<string> _taken = [];
 
-    private PrerenderedAnswers(Dictionary<string, string> answers) => _answers = answers;
+    private PrerenderedAnswers(JsonElement? carried) => _carried = carried;
 
     /// <summary>Nothing recorded yet: what the server fills while it prerenders.</summary>
-    public static PrerenderedAnswers Empty() => new([]);
+    public static PrerenderedAnswers Empty() => new(null);
 
     /// <summary>The answers the page carried, or none (not prerendered, or the state was taken already).</summary>
     public static PrerenderedAnswers From(PersistentComponentState state) =>
-        new(state.TryTakeFromJson<Dictionary<string, string>>(StateKey, out var answers) && answers is not null ? answers : []);
+        new(state.TryTakeFromJson<JsonElement>(StateKey, out var carried) && carried.ValueKind == JsonValueKind.Object ? carried : null);
 
-    /// <summary>Puts the recorded answers into the page when the server has rendered it, for the WebAssembly app only.</summary>
+    /// <summary>
+    /// Puts the recorded answers into the page when the server has rendered it, for the WebAssembly app only: one JSON
+    /// object whose members are the answers as they are, so the browser parses each once and unescapes nothing.
+    /// </summary>
     public PersistingComponentStateSubscription PersistInto(PersistentComponentState state) =>
         state.RegisterOnPersisting(
             () =>
             {
                 lock (_lock)
                 {
-                    if (_answers.Count > 0)
+                    if (_recorded.Count > 0)
                     {
-                        state.PersistAsJson(StateKey, _answers);
+                        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+                        using (var writer = new Utf8JsonWriter(buffer))
+                        {
+                            writer.WriteStartObject();
+                            foreach (var (key, json) in _recorded)
+                            {
+                                writer.WritePropertyName(key);
+                                writer.WriteRawValue(json, skipInputValidation: true);
+                            }
+
+                            writer.WriteEndObject();
+                        }
+
+                        using var document = JsonDocument.Parse(buffer.WrittenMemory);
+                        state.PersistAsJson(StateKey, document.RootElement);
                     }
                 }
 
@@ -46,13 +67,14 @@ public sealed class PrerenderedAnswers
             },
             RenderMode.InteractiveWebAssembly);
 
+    /// <summary>How many answers there are: recorded on the server, carried and not yet taken in the browser.</summary>
     public int Count
     {
         get
         {
             lock (_lock)
             {
-                return _answers.Count;
+                return _carried is { } carried ? carried.EnumerateObject().Count(p => !_taken.Contains(p.Name)) : _recorded.Count;
             }
         }
     }
@@ -63,26 +85,37 @@ public sealed class PrerenderedAnswers
         var json = JsonSerializer.Serialize(answer, DashboardJson.Options);
         lock (_lock)
         {
-            _answers[key] = json;
+            _recorded[key] = json;
         }
 
         return answer;
     }
 
-    /// <summary>The answer recorded under <paramref name="key"/>, once: a second call asks the live sources.</summary>
+    /// <summary>The answer under <paramref name="key"/>, once: a second call asks the live sources.</summary>
     public bool TryTake<T>(string key, [MaybeNullWhen(false)] out T answer)
     {
-        string? json;
+        JsonElement element = default;
+        string? json = null;
         lock (_lock)
         {
-            if (!_answers.Remove(key, out json))
+            if (_carried is { } carried)
+            {
+                if (!carried.TryGetProperty(key, out element) || !_taken.Add(key))
+                {
+                    answer = default;
+                    return false;
+                }
+            }
+            else if (!_recorded.Remove(key, out json))
             {
                 answer = default;
                 return false;
             }
         }
 
-        answer = JsonSerializer.Deserialize<T>(json, DashboardJson.Options)!;
+        answer = json is not null
+            ? JsonSerializer.Deserialize<T>(json, DashboardJson.Options)!
+            : element.Deserialize<T>(DashboardJson.Options)!;
         return true;
     }
 

@@ -34,8 +34,13 @@ internal sealed partial class LiveStateService(
 {
     /// <summary>How long a refresh waits after the first event of a burst, so that a fork, its exec and its siblings come as one.</summary>
     internal static readonly TimeSpan CoalesceDelay = TimeSpan.FromMilliseconds(15);
-    /// <summary>How long a request waits for the refresh that applies events received before it.</summary>
-    internal static readonly TimeSpan RequestWait = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// How long a request waits for the refresh that applies events received before it: as long as the engine may
+    /// take to answer that refresh (<see cref="DashboardOptions.DockerTimeout"/>), so that a loaded host still answers
+    /// with what happened before the request, while a hung engine holds requests no longer than it holds the refresh.
+    /// It was one second, which a host at load 30 (CI's test assemblies side by side) overran.
+    /// </summary>
+    private TimeSpan RequestWait => options.Value.DockerTimeout;
     /// <summary>
     /// A program that just exec'd usually starts listening a moment later: its network namespace's sockets are read
     /// at the exec and once more after this.

@@ -55,10 +55,10 @@ public sealed class PrerenderedAnswersTests : IAsyncDisposable
     public void The_browser_reads_what_the_page_carried_and_nothing_when_it_carried_nothing()
     {
         var state = _context.AddBunitPersistentComponentState();
-        // As the server's state holds it: each answer's JSON by key.
-        var recorded = new Dictionary<string, string>
+        // As the server's page carries it: one JSON object, each answer under its key as the API writes it.
+        var recorded = new Dictionary<string, System.Text.Json.JsonElement>
         {
-            [PrerenderedAnswers.Keys.Status] = System.Text.Json.JsonSerializer.Serialize(SampleData.Status, DashboardJson.Options),
+            [PrerenderedAnswers.Keys.Status] = System.Text.Json.JsonSerializer.SerializeToElement(SampleData.Status, DashboardJson.Options),
         };
         state.Persist(PrerenderedAnswers.StateKey, recorded);
         var browser = PrerenderedAnswers.From(_context.Services.GetRequiredService<Microsoft.AspNetCore.Components.PersistentComponentState>());

@@ -43,7 +43,7 @@ public sealed partial class PrerenderedPagesTests(DashboardFactory factory) : IC
 
         // The app's first render takes the containers from the page rather than asking again: the same records.
         var answers = PersistedAnswers(html);
-        var carried = JsonSerializer.Deserialize<List<ContainerInfo>>(answers["containers"], DashboardJson.Options)!;
+        var carried = answers["containers"].Deserialize<List<ContainerInfo>>(DashboardJson.Options)!;
         foreach (var name in new[] { web1, web2 })
         {
             var c = Assert.Single(carried, c => c.Name == name);
@@ -65,7 +65,7 @@ public sealed partial class PrerenderedPagesTests(DashboardFactory factory) : IC
         var html = await _http.GetStringAsync("/namespaces", Ct);
         Assert.Contains($"data-testid=\"ns-row-net-{inode}\"", html);
         Assert.Contains(web1, Cell(html, $"ns-containers-{inode}"));
-        var carried = JsonSerializer.Deserialize<List<NamespaceSummary>>(PersistedAnswers(html)["namespaces/all"], DashboardJson.Options)!;
+        var carried = PersistedAnswers(html)["namespaces/all"].Deserialize<List<NamespaceSummary>>(DashboardJson.Options)!;
         Assert.Contains(carried, n => n.Type == NamespaceType.Net && n.Inode == inode);
     }
 
@@ -89,14 +89,14 @@ public sealed partial class PrerenderedPagesTests(DashboardFactory factory) : IC
 
     /// <summary>
     /// The answers the page carries for the app (<c>PrerenderedAnswers</c>): Blazor puts the persisted state in a
-    /// comment as base64 JSON whose values are base64 JSON themselves.
+    /// comment as base64 JSON whose values are base64 JSON themselves; ours is one object of answers by key.
     /// </summary>
-    private static Dictionary<string, string> PersistedAnswers(string html)
+    private static Dictionary<string, JsonElement> PersistedAnswers(string html)
     {
         var match = PersistedState().Match(html);
         Assert.True(match.Success, "the page carries no persisted state");
         var state = JsonSerializer.Deserialize<Dictionary<string, string>>(Convert.FromBase64String(match.Groups["state"].Value))!;
-        return JsonSerializer.Deserialize<Dictionary<string, string>>(Encoding.UTF8.GetString(Convert.FromBase64String(state["dashboard-answers"])))!;
+        return JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(Encoding.UTF8.GetString(Convert.FromBase64String(state["dashboard-answers"])))!;
     }
 
     [GeneratedRegex("href=\"namespaces/(?<type>[a-z]+)/(?<inode>\\d+)\"")]
