@@ -13,7 +13,7 @@ var baseAddress = new Uri(builder.HostEnvironment.BaseAddress);
 builder.Services.AddMudServices(mud => mud.SnackbarConfiguration.PositionClass = Defaults.Classes.Position.BottomRight);
 builder.Services.AddScoped(_ => new HttpClient(new AntiforgeryHandler(baseAddress)) { BaseAddress = baseAddress });
 builder.Services.AddScoped<ApiDashboardData>();
-builder.Services.AddScoped<SnapshotsClient>();
+builder.Services.AddScoped<ISnapshots, SnapshotsClient>();
 builder.Services.AddSingleton(TimeProvider.System);
 // One hub connection for the app: scoped is per app in the browser, and the scope disposes it.
 builder.Services.AddScoped(sp => new LiveDashboard(

@@ -78,6 +78,7 @@ public static class DashboardHostExtensions
         builder.Services.AddHealthChecks();
 
         builder.Services.AddRazorComponents()
+            .AddInteractiveServerComponents()
             .AddInteractiveWebAssemblyComponents();
         builder.Services.AddPrerendering();
         // The prerendered pages and the API's lists are repetitive text: at 300 containers the Containers page is
@@ -139,11 +140,22 @@ public static class DashboardHostExtensions
             }
         });
         app.MapRazorComponents<App>()
+            .AddInteractiveServerRenderMode()
             .AddInteractiveWebAssemblyRenderMode()
             .AddAdditionalAssemblies(typeof(Dashboard.Client._Imports).Assembly)
-            // The pages render on the client; without this they would take POSTs too (for server-side forms), and the
+            // The pages take no forms; without this they would take POSTs too (for server-side forms), and the
             // WebAssembly resource list any method.
-            .Finally(endpoint => endpoint.Metadata.Add(new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head])));
+            .Finally(endpoint =>
+            {
+                // The circuits' hub (for the pages interactive on the server) keeps the methods SignalR gives it.
+                if (endpoint is RouteEndpointBuilder { RoutePattern.RawText: { } route }
+                    && route.TrimStart('/').StartsWith(PrerenderServices.CircuitPath.TrimStart('/'), StringComparison.Ordinal))
+                {
+                    return;
+                }
+
+                endpoint.Metadata.Add(new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head]));
+            });
 
         return app;
     }

@@ -124,3 +124,9 @@ public class BrowserFixture : IAsyncLifetime
         }
     }
 }
+
+/// <summary>A dashboard whose pages run in WebAssembly only (<c>Dashboard:RenderMode=WebAssembly</c>): the hub's path.</summary>
+public sealed class WebAssemblyBrowserFixture : BrowserFixture
+{
+    protected override void Configure(KestrelDashboard dashboard) => dashboard.Settings["Dashboard:RenderMode"] = "WebAssembly";
+}

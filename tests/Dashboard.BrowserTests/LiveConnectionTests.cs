@@ -4,10 +4,10 @@ using Microsoft.Playwright;
 namespace Dashboard.BrowserTests;
 
 /// <summary>
-/// The app bar tells the truth about the live connection in a real browser. A class of its own: it stops its
-/// fixture's server, which the other classes' pages need.
+/// The app bar tells the truth about the live connection in a real browser, where the pages run in WebAssembly and
+/// follow the hub. A class of its own: it stops its fixture's server, which the other classes' pages need.
 /// </summary>
-public sealed class LiveConnectionTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+public sealed class LiveConnectionTests(WebAssemblyBrowserFixture fixture) : IClassFixture<WebAssemblyBrowserFixture>
 {
     [Fact]
     public async Task StatusSaysReconnectingAndKeepsThePageWhenTheServerGoesAway()
@@ -16,6 +16,7 @@ public sealed class LiveConnectionTests(BrowserFixture fixture) : IClassFixture<
         var name = await docker.RunAsync("stays");
         var (page, _) = await fixture.NewPageAsync();
         await fixture.OpenAsync(page, "/containers");
+        await Assertions.Expect(page.Locator("[data-renderer='WebAssembly']")).ToBeAttachedAsync();
         await Assertions.Expect(page.GetByTestId("status-live")).ToHaveTextAsync("Live");
         await Assertions.Expect(page.GetByTestId($"container-row-{name}")).ToBeVisibleAsync();
 

@@ -55,44 +55,6 @@ public sealed class PagesTests(BrowserFixture fixture) : IClassFixture<BrowserFi
     }
 
     [Fact]
-    public async Task ContainersPageShowsItsRowsBeforeTheAppRunsAndTheAppTakesThemOverWithoutAskingAgain()
-    {
-        await using var docker = await DockerScope.CreateAsync();
-        var web1 = await docker.RunAsync("web1");
-        var pid = await docker.PidAsync(web1);
-        var net = await Shell.ReadlinkNsAsync(pid, "net");
-
-        // Without the app (its script refused): the server's HTML alone, with the kernel's PID and inode.
-        var (bare, _) = await fixture.NewPageAsync();
-        await bare.RouteAsync("**/_framework/blazor.web*.js", route => route.AbortAsync());
-        await bare.GotoAsync($"/containers?q={web1}");
-        await Assertions.Expect(bare.Locator("[data-app='prerendered']")).ToBeAttachedAsync();
-        await Assertions.Expect(bare.GetByTestId($"pid-{web1}")).ToHaveTextAsync(pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        await Assertions.Expect(bare.GetByTestId($"ns-net-{web1}").Locator("a")).ToHaveAttributeAsync("href", $"namespaces/net/{net}");
-        await bare.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "containers-prerendered.png") });
-
-        // With the app: it renders the rows the page carried, then follows the hub; it never asks the REST API for them.
-        var (page, errors) = await fixture.NewPageAsync();
-        var asked = new List<string>();
-        page.Request += (_, request) =>
-        {
-            if (request.Url.Contains("/api/containers", StringComparison.Ordinal) || request.Url.Contains("/api/status", StringComparison.Ordinal))
-            {
-                asked.Add(request.Url);
-            }
-        };
-        await fixture.OpenAsync(page, $"/containers?q={web1}");
-        await Assertions.Expect(page.GetByTestId("status-live")).ToHaveTextAsync("Live");
-        await Assertions.Expect(page.GetByTestId($"pid-{web1}")).ToHaveTextAsync(pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        Assert.Empty(asked);
-        await Assertions.Expect(page.Locator("[data-testid^='container-row-']")).ToHaveCountAsync(1);
-        // And it answers typing, as the prerendered page could not.
-        await page.GetByTestId("container-filter").FillAsync(docker.Prefix + "-nothing");
-        await Assertions.Expect(page.Locator("[data-testid^='container-row-']")).ToHaveCountAsync(0);
-        Assert.Empty(errors);
-    }
-
-    [Fact]
     public async Task NamespacesPageShowsContainerNamespacesAndHiddenOnes()
     {
         Requirements.Root();
@@ -130,6 +92,49 @@ public sealed class PagesTests(BrowserFixture fixture) : IClassFixture<BrowserFi
             await Shell.RunAsync("ip", ["netns", "delete", netns], check: false);
         }
 
+        Assert.Empty(errors);
+    }
+}
+
+/// <summary>The prerendered page and WebAssembly's taking it over, with the pages in WebAssembly only.</summary>
+public sealed class WebAssemblyPagesTests(WebAssemblyBrowserFixture fixture) : IClassFixture<WebAssemblyBrowserFixture>
+{
+    [Fact]
+    public async Task ContainersPageShowsItsRowsBeforeTheAppRunsAndTheAppTakesThemOverWithoutAskingAgain()
+    {
+        await using var docker = await DockerScope.CreateAsync();
+        var web1 = await docker.RunAsync("web1");
+        var pid = await docker.PidAsync(web1);
+        var net = await Shell.ReadlinkNsAsync(pid, "net");
+
+        // Without the app (its script refused): the server's HTML alone, with the kernel's PID and inode.
+        var (bare, _) = await fixture.NewPageAsync();
+        await bare.RouteAsync("**/_framework/blazor.web*.js", route => route.AbortAsync());
+        await bare.GotoAsync($"/containers?q={web1}");
+        await Assertions.Expect(bare.Locator("[data-app='prerendered']")).ToBeAttachedAsync();
+        await Assertions.Expect(bare.GetByTestId($"pid-{web1}")).ToHaveTextAsync(pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Assertions.Expect(bare.GetByTestId($"ns-net-{web1}").Locator("a")).ToHaveAttributeAsync("href", $"namespaces/net/{net}");
+        await bare.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "containers-prerendered.png") });
+
+        // With the app: it renders the rows the page carried, then follows the hub; it never asks the REST API for them.
+        var (page, errors) = await fixture.NewPageAsync();
+        var asked = new List<string>();
+        page.Request += (_, request) =>
+        {
+            if (request.Url.Contains("/api/containers", StringComparison.Ordinal) || request.Url.Contains("/api/status", StringComparison.Ordinal))
+            {
+                asked.Add(request.Url);
+            }
+        };
+        await fixture.OpenAsync(page, $"/containers?q={web1}");
+        await Assertions.Expect(page.Locator("[data-renderer='WebAssembly']")).ToBeAttachedAsync();
+        await Assertions.Expect(page.GetByTestId("status-live")).ToHaveTextAsync("Live");
+        await Assertions.Expect(page.GetByTestId($"pid-{web1}")).ToHaveTextAsync(pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Empty(asked);
+        await Assertions.Expect(page.Locator("[data-testid^='container-row-']")).ToHaveCountAsync(1);
+        // And it answers typing, as the prerendered page could not.
+        await page.GetByTestId("container-filter").FillAsync(docker.Prefix + "-nothing");
+        await Assertions.Expect(page.Locator("[data-testid^='container-row-']")).ToHaveCountAsync(0);
         Assert.Empty(errors);
     }
 }

@@ -15,7 +15,7 @@ public abstract class DashboardTest : IAsyncDisposable
         Context.Services.AddMudServices();
         Context.Services.AddSingleton<IDashboardData>(Data);
         Context.Services.AddSingleton<TimeProvider>(Time);
-        Context.Services.AddSingleton(new SnapshotsClient(new HttpClient(Server) { BaseAddress = new Uri("http://localhost/") }));
+        Context.Services.AddSingleton<ISnapshots>(new SnapshotsClient(new HttpClient(Server) { BaseAddress = new Uri("http://localhost/") }));
     }
 
     protected BunitContext Context { get; } = new();

@@ -37,7 +37,7 @@ public sealed partial class History : IDisposable
     private string? _error;
     private string? _statusError;
 
-    [Inject] public required SnapshotsClient Snapshots { get; init; }
+    [Inject] public required ISnapshots Snapshots { get; init; }
     [Inject] public required IDashboardData LiveData { get; init; }
     [Inject] public required NavigationManager Navigation { get; init; }
     [Inject] public required IDialogService Dialogs { get; init; }

@@ -16,7 +16,7 @@ public sealed partial class HistoryDiff : IDisposable
     private string? _error;
     private Severity _errorSeverity = Severity.Error;
 
-    [Inject] public required SnapshotsClient Snapshots { get; init; }
+    [Inject] public required ISnapshots Snapshots { get; init; }
     [Inject] public required TimeProvider Time { get; init; }
 
     /// <summary>The snapshot compared from.</summary>

@@ -21,7 +21,7 @@ public sealed partial class Past : IDisposable
     private string? _error;
     private Severity _errorSeverity = Severity.Error;
 
-    [Inject] public required SnapshotsClient Snapshots { get; init; }
+    [Inject] public required ISnapshots Snapshots { get; init; }
     [Inject] public required NavigationManager Navigation { get; init; }
     [Inject] public required TimeProvider Time { get; init; }
 

@@ -12,9 +12,8 @@ namespace Dashboard.Client.Services;
 /// throw <see cref="ApiProblemException"/> with the server's own words (404 for a snapshot that is gone, 503 when the
 /// store cannot be used).
 /// </summary>
-public sealed class SnapshotsClient(HttpClient http)
+public sealed class SnapshotsClient(HttpClient http) : ISnapshots
 {
-    /// <summary>One page of snapshots taken in [<paramref name="from"/>, <paramref name="to"/>], newest first.</summary>
     public async Task<SnapshotPage> ListAsync(DateTimeOffset? from, DateTimeOffset? to, int limit, int offset, CancellationToken cancellationToken = default)
     {
         var query = new List<string>
@@ -38,16 +37,13 @@ public sealed class SnapshotsClient(HttpClient http)
     public async Task<SnapshotDetail> GetAsync(long id, CancellationToken cancellationToken = default) =>
         await ReadAsync<SnapshotDetail>(await http.GetAsync(DashboardLinks.SnapshotJson(id), cancellationToken), cancellationToken);
 
-    /// <summary>What changed from snapshot <paramref name="id"/> to snapshot <paramref name="otherId"/>.</summary>
     public async Task<SnapshotDiff> DiffAsync(long id, long otherId, CancellationToken cancellationToken = default) =>
         await ReadAsync<SnapshotDiff>(
             await http.GetAsync(string.Create(CultureInfo.InvariantCulture, $"api/snapshots/{id}/diff/{otherId}"), cancellationToken), cancellationToken);
 
-    /// <summary>Takes a snapshot of the host as it is now.</summary>
     public async Task<SnapshotSummary> TakeAsync(CancellationToken cancellationToken = default) =>
         (await ReadAsync<SnapshotCreated>(await http.PostAsync("api/snapshots", content: null, cancellationToken), cancellationToken)).Snapshot;
 
-    /// <summary>Removes a snapshot; false when there was none with this id (already removed, by someone or by retention).</summary>
     public async Task<bool> DeleteAsync(long id, CancellationToken cancellationToken = default)
     {
         using var response = await http.DeleteAsync(DashboardLinks.SnapshotJson(id), cancellationToken);

@@ -134,7 +134,7 @@ internal static class SnapshotsApi
         }
         catch (SnapshotStoreUnavailableException e)
         {
-            return TypedResults.Problem(title: "Snapshot storage unavailable", detail: e.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
+            return TypedResults.Problem(title: StoreUnavailableTitle, detail: e.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
         }
     }
 
@@ -166,7 +166,11 @@ internal static class SnapshotsApi
         "Invalid snapshot id",
         $"'{text}' is not a snapshot id; ids are positive integers as listed by GET /api/snapshots.");
 
-    private static ProblemHttpResult UnknownSnapshot(long id) => Problems.NotFound(
-        "No such snapshot",
-        $"There is no snapshot {id}; it may have been deleted or removed by retention.");
+    private static ProblemHttpResult UnknownSnapshot(long id) => Problems.NotFound(UnknownSnapshotTitle, UnknownSnapshotDetail(id));
+
+    internal const string UnknownSnapshotTitle = "No such snapshot";
+
+    internal static string UnknownSnapshotDetail(long id) => $"There is no snapshot {id}; it may have been deleted or removed by retention.";
+
+    internal const string StoreUnavailableTitle = "Snapshot storage unavailable";
 }

@@ -47,31 +47,20 @@ internal sealed class PrerenderDashboardData : IDashboardData, IDisposable
         _answers.Record(PrerenderedAnswers.Keys.Containers, (await StateAsync(cancellationToken)).Containers);
 
     public async Task<ContainerInfo?> GetContainerAsync(string idOrName, CancellationToken cancellationToken = default) =>
+        _answers.Record(PrerenderedAnswers.Keys.Container(idOrName), StateAnswers.Container(await StateAsync(cancellationToken), idOrName));
+
+    public async Task<IReadOnlyList<ContainerNamespaceRow>?> GetContainerNamespacesAsync(string idOrName, CancellationToken cancellationToken = default) =>
         _answers.Record(
-            PrerenderedAnswers.Keys.Container(idOrName),
-            DockerLookup.FindContainer((await StateAsync(cancellationToken)).Containers, idOrName).Container);
+            PrerenderedAnswers.Keys.ContainerNamespaces(idOrName), StateAnswers.ContainerNamespaces(await StateAsync(cancellationToken), idOrName));
 
-    public async Task<IReadOnlyList<ContainerNamespaceRow>?> GetContainerNamespacesAsync(string idOrName, CancellationToken cancellationToken = default)
-    {
-        var container = DockerLookup.FindContainer((await StateAsync(cancellationToken)).Containers, idOrName).Container;
-        return _answers.Record(
-            PrerenderedAnswers.Keys.ContainerNamespaces(idOrName),
-            container is null ? null : (IReadOnlyList<ContainerNamespaceRow>)NamespaceCatalog.ContainerRows(container));
-    }
-
-    public async Task<IReadOnlyList<NamespaceSummary>> GetNamespacesAsync(NamespaceType? type = null, CancellationToken cancellationToken = default)
-    {
-        var all = (await StateAsync(cancellationToken)).NamespaceList;
-        return _answers.Record(PrerenderedAnswers.Keys.Namespaces(type), type is { } t ? [.. all.Where(n => n.Type == t)] : all);
-    }
+    public async Task<IReadOnlyList<NamespaceSummary>> GetNamespacesAsync(NamespaceType? type = null, CancellationToken cancellationToken = default) =>
+        _answers.Record(PrerenderedAnswers.Keys.Namespaces(type), StateAnswers.Namespaces(await StateAsync(cancellationToken), type));
 
     public async Task<NamespaceDetail?> GetNamespaceAsync(NamespaceType type, ulong inode, CancellationToken cancellationToken = default) =>
-        _answers.Record(
-            PrerenderedAnswers.Keys.Namespace(type, inode),
-            (await StateAsync(cancellationToken)).Namespaces.GetValueOrDefault(new NamespaceKey(type, inode)));
+        _answers.Record(PrerenderedAnswers.Keys.Namespace(type, inode), StateAnswers.Namespace(await StateAsync(cancellationToken), type, inode));
 
     public async Task<ProcessInfo?> GetProcessAsync(int pid, CancellationToken cancellationToken = default) =>
-        _answers.Record(PrerenderedAnswers.Keys.Process(pid), (await StateAsync(cancellationToken)).Processes.GetValueOrDefault(pid));
+        _answers.Record(PrerenderedAnswers.Keys.Process(pid), StateAnswers.Process(await StateAsync(cancellationToken), pid));
 
     public async Task<TopologyGraph> GetTopologyAsync(CancellationToken cancellationToken = default) =>
         _answers.Record(PrerenderedAnswers.Keys.Topology, (await StateAsync(cancellationToken)).Topology);

@@ -82,6 +82,14 @@ public sealed class DashboardOptions
     /// </summary>
     public TimeSpan SnapshotDebounce { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Where the pages run once the browser has the server's HTML: <see cref="PageRenderMode.Auto"/> (on the server over
+    /// a WebSocket at once, in WebAssembly from the next visit once the browser has cached it),
+    /// <see cref="PageRenderMode.WebAssembly"/> (in the browser only: nothing but the hub and the API once it started),
+    /// or <see cref="PageRenderMode.Server"/> (on the server only).
+    /// </summary>
+    public PageRenderMode RenderMode { get; set; } = PageRenderMode.Auto;
+
     /// <summary>Which snapshots are kept; the rest are removed in the background.</summary>
     public RetentionOptions Retention { get; set; } = new();
 }
@@ -110,4 +118,12 @@ public sealed class RateLimitOptions
 
     /// <summary>Wrong access tokens per minute a client gets back after its budget is spent.</summary>
     public int FailuresPerMinute { get; set; } = 6;
+}
+
+/// <summary>The values of <c>Dashboard:RenderMode</c>.</summary>
+public enum PageRenderMode
+{
+    Auto,
+    WebAssembly,
+    Server,
 }

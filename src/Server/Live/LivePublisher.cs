@@ -30,6 +30,8 @@ internal sealed partial class LivePublisher(IOptions<DashboardOptions> options, 
     private LiveSnapshot? _snapshot;
     private long _version;
     private long _dropped;
+    // Set once the loop ended (the server is stopping): a new subscriber would wait for batches that never come.
+    private bool _stopped;
 
     /// <summary>New at every start of the server: versions of two epochs are unrelated.</summary>
     public string Epoch { get; } = $"{DateTimeOffset.UtcNow:yyyyMMddTHHmmss}-{Guid.NewGuid():N}"[..24];
@@ -100,6 +102,7 @@ internal sealed partial class LivePublisher(IOptions<DashboardOptions> options, 
         {
             lock (_lock)
             {
+                _stopped = true;
                 foreach (var subscriber in _subscribers)
                 {
                     subscriber.Queue.Writer.TryComplete();
@@ -260,6 +263,11 @@ internal sealed partial class LivePublisher(IOptions<DashboardOptions> options, 
         }));
         lock (_lock)
         {
+            if (_stopped)
+            {
+                throw new InvalidOperationException("The server is stopping; it publishes no more live states.");
+            }
+
             _snapshot ??= _published!.ToSnapshot();
             subscriber.Queue.Writer.TryWrite(new LiveMessage
             {

@@ -22,6 +22,8 @@ public sealed class ReadOnlyEndpointTests(DashboardFactory factory) : IClassFixt
         [("/logout", "POST")] = "the logout form",
         [($"{DashboardHubContract.Path}/negotiate", "*")] = "SignalR's negotiation (the hub itself is checked below)",
         [(DashboardHubContract.Path, "*")] = "SignalR's transports (long polling posts and deletes; the hub itself is checked below)",
+        [("/_blazor/negotiate", "*")] = "the circuits' negotiation (pages interactive on the server)",
+        [("/_blazor", "*")] = "the circuits' transports; a circuit can do what its pages can (take and delete snapshots), behind the token and the Origin check",
     };
 
     [Fact]
