@@ -14,7 +14,10 @@ namespace Dashboard.Bench;
 /// tutorial's scale (web1 and web2 on one network) and at 300 containers. Per load, counted from navigation start in
 /// the page's own clock: the first row of the table, every row, the Live badge, the moment typing in the filter
 /// narrows the rows (Containers page), and the bytes on the wire with how they were encoded.
-/// Run with <c>firstpaint &lt;Dashboard.Server.dll&gt; [containers …]</c>; see docs/benchmarks.md.
+/// After the Live badge, on the Containers page: how long a click on "Namespaces" in the menu takes to show that table.
+/// Each scale runs once per render mode asked for (<c>--modes Auto,WebAssembly</c>; default: Auto and WebAssembly),
+/// against one server started per mode, so the modes are compared in one run on one fleet.
+/// Run with <c>firstpaint &lt;Dashboard.Server.dll&gt; [containers …] [--modes …]</c>; see docs/benchmarks.md.
 /// </summary>
 internal static class FirstPaintBenchmark
 {
@@ -55,7 +58,15 @@ internal static class FirstPaintBenchmark
         }
 
         var dll = Path.GetFullPath(args[1]);
-        int[] scales = args.Length > 2 ? [.. args[2..].Select(a => int.Parse(a, CultureInfo.InvariantCulture))] : [2, 300];
+        var rest = args[2..].ToList();
+        string[] modes = ["Auto", "WebAssembly"];
+        if (rest.IndexOf("--modes") is var at and >= 0 && at + 1 < rest.Count)
+        {
+            modes = rest[at + 1].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            rest.RemoveRange(at, 2);
+        }
+
+        int[] scales = rest.Count > 0 ? [.. rest.Select(a => int.Parse(a, CultureInfo.InvariantCulture))] : [2, 300];
         Cleanup();
         await Shell.RunAsync("docker", "network", "create", "--label", Label, s_network);
         using var playwright = await Playwright.CreateAsync();
@@ -73,34 +84,37 @@ internal static class FirstPaintBenchmark
             foreach (var scale in scales)
             {
                 started += await StartContainersAsync(started, scale - started);
-                var dataDir = Directory.CreateTempSubdirectory("dashboard-bench-fp-").FullName;
-                var port = LiveBenchmark.FreePort();
-                var address = new Uri($"http://127.0.0.1:{port}/");
-                using var server = LiveBenchmark.StartServer(dll, port, dataDir, quiet: true);
-                try
+                foreach (var mode in modes)
                 {
-                    await LiveBenchmark.WaitForServerAsync(address, server);
-                    using var http = new HttpClient { BaseAddress = address };
-                    var containers = (await http.GetFromJsonAsync<List<ContainerInfo>>("api/containers"))!.Count;
-                    var namespaces = (await http.GetFromJsonAsync<JsonElement>("api/namespaces")).GetArrayLength();
-                    Console.WriteLine($"[{scale}] {containers} containers, {namespaces} namespaces; load {File.ReadAllText("/proc/loadavg").Trim()}");
-                    var containerLoads = new List<Load>();
-                    var namespaceLoads = new List<Load>();
-                    for (var i = 0; i < Loads; i++)
+                    var dataDir = Directory.CreateTempSubdirectory("dashboard-bench-fp-").FullName;
+                    var port = LiveBenchmark.FreePort();
+                    var address = new Uri($"http://127.0.0.1:{port}/");
+                    using var server = LiveBenchmark.StartServer(dll, port, dataDir, quiet: true, "--Dashboard:RenderMode", mode);
+                    try
                     {
-                        // "All rows" are those of the first page: the tables show Dashboard.Client.Model.TablePaging.PageSize at a time.
-                        containerLoads.Add(await LoadAsync(browser, address, "containers", Math.Min(containers, TablePaging.PageSize), $"{Prefix}web1"));
-                        namespaceLoads.Add(await LoadAsync(browser, address, "namespaces", Math.Min(namespaces, TablePaging.PageSize), null));
-                    }
+                        await LiveBenchmark.WaitForServerAsync(address, server);
+                        using var http = new HttpClient { BaseAddress = address };
+                        var containers = (await http.GetFromJsonAsync<List<ContainerInfo>>("api/containers"))!.Count;
+                        var namespaces = (await http.GetFromJsonAsync<JsonElement>("api/namespaces")).GetArrayLength();
+                        Console.WriteLine($"[{scale}, {mode}] {containers} containers, {namespaces} namespaces; load {File.ReadAllText("/proc/loadavg").Trim()}");
+                        var containerLoads = new List<Load>();
+                        var namespaceLoads = new List<Load>();
+                        for (var i = 0; i < Loads; i++)
+                        {
+                            // "All rows" are those of the first page: the tables show Dashboard.Client.Model.TablePaging.PageSize at a time.
+                            containerLoads.Add(await LoadAsync(browser, address, "containers", Math.Min(containers, TablePaging.PageSize), $"{Prefix}web1", navigate: true));
+                            namespaceLoads.Add(await LoadAsync(browser, address, "namespaces", Math.Min(namespaces, TablePaging.PageSize), null));
+                        }
 
-                    results.Add(Summary($"Containers page, {containers} containers", containerLoads));
-                    results.Add(Summary($"Namespaces page, {namespaces} namespaces", namespaceLoads));
-                }
-                finally
-                {
-                    server.Kill(entireProcessTree: true);
-                    await server.WaitForExitAsync();
-                    Directory.Delete(dataDir, recursive: true);
+                        results.Add(Summary($"Containers page, {containers} containers, {mode}", containerLoads));
+                        results.Add(Summary($"Namespaces page, {namespaces} namespaces, {mode}", namespaceLoads));
+                    }
+                    finally
+                    {
+                        server.Kill(entireProcessTree: true);
+                        await server.WaitForExitAsync();
+                        Directory.Delete(dataDir, recursive: true);
+                    }
                 }
             }
         }
@@ -110,8 +124,8 @@ internal static class FirstPaintBenchmark
         }
 
         Console.WriteLine();
-        Console.WriteLine("| page | HTML arrived | first paint | first row | all rows | app runs | snapshot frame | Live badge | filter narrows | bytes on the wire (decoded) | encodings |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        Console.WriteLine("| page | HTML arrived | first paint | first row | all rows | app runs (renderer) | first big WebSocket frame | Live badge | filter narrows | to Namespaces | bytes on the wire (decoded) | encodings |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         foreach (var line in results)
         {
             Console.WriteLine(line);
@@ -121,9 +135,10 @@ internal static class FirstPaintBenchmark
     }
 
     private sealed record Load(
-        double Document, double Contentful, double First, double All, double App, double Frame, double Live, double? Filter, long Wire, long Decoded, string Encodings);
+        double Document, double Contentful, double First, double All, double App, double Frame, double Live, double? Filter, double? Navigate,
+        string Renderer, long Wire, long Decoded, string Encodings);
 
-    private static async Task<Load> LoadAsync(IBrowser browser, Uri address, string path, int expected, string? filterFor)
+    private static async Task<Load> LoadAsync(IBrowser browser, Uri address, string path, int expected, string? filterFor, bool navigate = false)
     {
         await using var context = await browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -132,7 +147,7 @@ internal static class FirstPaintBenchmark
         await context.AddInitScriptAsync($"window.__fpExpect = {expected};\n{Probe}");
         var page = await context.NewPageAsync();
         var responses = new List<IResponse>();
-        // When the hub's first big frame (the snapshot) arrived, on the bench's clock from the navigation's start.
+        // When the first big WebSocket frame arrived (the hub's snapshot in WebAssembly; on the server, a render batch), on the bench's clock from the navigation's start.
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var frameAt = double.NaN;
         page.WebSocket += (_, socket) => socket.FrameReceived += (_, frame) =>
@@ -187,6 +202,25 @@ internal static class FirstPaintBenchmark
         await page.WaitForFunctionAsync("() => window.__fp && window.__fp.all > 0 && window.__fp.live > 0", null,
             new PageWaitForFunctionOptions { Timeout = (float)s_pageTimeout.TotalMilliseconds, PollingInterval = 50 });
         var marks = await page.EvaluateAsync<Dictionary<string, double>>("() => window.__fp");
+        var renderer = await page.Locator("[data-app]").GetAttributeAsync("data-renderer") ?? "?";
+        double? navigated = null;
+        if (navigate)
+        {
+            // As a user would: the menu's link, then the other table's first row drawn.
+            navigated = await page.EvaluateAsync<double?>(
+                """
+                () => new Promise(resolve => {
+                  const link = [...document.querySelectorAll('a')].find(a => a.getAttribute('href') === 'namespaces');
+                  if (!link) { resolve(null); return; }
+                  const t0 = performance.now();
+                  link.click();
+                  const tick = () => document.querySelector("[data-testid^='ns-row-']") ? resolve(performance.now() - t0)
+                    : performance.now() - t0 > 30000 ? resolve(null) : requestAnimationFrame(tick);
+                  tick();
+                })
+                """);
+        }
+
         // When the page's HTML had arrived, and when the browser first painted anything: what a prerendered page costs.
         var document = await page.EvaluateAsync<double>("() => performance.getEntriesByType('navigation')[0].responseEnd");
         // Let the page settle (the hub's first frame, lazy files) before the bytes are counted.
@@ -216,10 +250,10 @@ internal static class FirstPaintBenchmark
             }
         }
 
-        var load = new Load(document, marks.GetValueOrDefault("fcp", double.NaN), marks["first"], marks["all"], marks.GetValueOrDefault("app", double.NaN), frameAt, marks["live"], filter, wire, decoded,
+        var load = new Load(document, marks.GetValueOrDefault("fcp", double.NaN), marks["first"], marks["all"], marks.GetValueOrDefault("app", double.NaN), frameAt, marks["live"], filter, navigated, renderer, wire, decoded,
             string.Join(", ", encodings.Select(e => $"{e.Key} {e.Value}")));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  /{path}: HTML {load.Document:0} ms, first paint {load.Contentful:0} ms, first row {load.First:0} ms, all {expected} rows {load.All:0} ms, app {load.App:0} ms, snapshot frame {load.Frame:0} ms, Live {load.Live:0} ms{(filter is { } f ? $", filter narrows {f:0} ms" : "")}, " +
+            $"  /{path}: HTML {load.Document:0} ms, first paint {load.Contentful:0} ms, first row {load.First:0} ms, all {expected} rows {load.All:0} ms, app {load.App:0} ms ({renderer}), first big frame {load.Frame:0} ms, Live {load.Live:0} ms{(filter is { } f ? $", filter narrows {f:0} ms" : "")}{(navigated is { } n ? $", to Namespaces {n:0} ms" : "")}, " +
             $"{wire / 1024.0:0} KiB on the wire ({decoded / 1024.0:0} KiB decoded; {load.Encodings})"));
         return load;
     }
@@ -233,9 +267,11 @@ internal static class FirstPaintBenchmark
         }
 
         var filters = loads.Where(l => l.Filter is not null).Select(l => l.Filter!.Value).ToArray();
+        var navigations = loads.Where(l => l.Navigate is not null).Select(l => l.Navigate!.Value).ToArray();
+        var renderers = string.Join("/", loads.Select(l => l.Renderer).Distinct());
         return string.Create(CultureInfo.InvariantCulture,
-            $"| {what} | {Range(loads.Select(l => l.Document))} | {Range(loads.Select(l => l.Contentful))} | {Range(loads.Select(l => l.First))} | {Range(loads.Select(l => l.All))} | {Range(loads.Select(l => l.App))} | {Range(loads.Select(l => l.Frame))} | {Range(loads.Select(l => l.Live))} | " +
-            $"{(filters.Length > 0 ? Range(filters) : "—")} | {loads.Average(l => l.Wire) / 1048576.0:0.00} MiB ({loads.Average(l => l.Decoded) / 1048576.0:0.00} MiB) | {loads[0].Encodings} |");
+            $"| {what} | {Range(loads.Select(l => l.Document))} | {Range(loads.Select(l => l.Contentful))} | {Range(loads.Select(l => l.First))} | {Range(loads.Select(l => l.All))} | {Range(loads.Select(l => l.App))} ({renderers}) | {Range(loads.Select(l => l.Frame))} | {Range(loads.Select(l => l.Live))} | " +
+            $"{(filters.Length > 0 ? Range(filters) : "—")} | {(navigations.Length > 0 ? Range(navigations) : "—")} | {loads.Average(l => l.Wire) / 1048576.0:0.00} MiB ({loads.Average(l => l.Decoded) / 1048576.0:0.00} MiB) | {loads[0].Encodings} |");
     }
 
     private static async Task<int> StartContainersAsync(int first, int count)

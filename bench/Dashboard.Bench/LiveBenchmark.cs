@@ -184,7 +184,7 @@ internal static class LiveBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {what} | {At(0.5):0} ms | {At(0.95):0} ms | {sorted[^1]:0} ms |"));
     }
 
-    internal static Process StartServer(string dll, int port, string dataDir, bool quiet = false)
+    internal static Process StartServer(string dll, int port, string dataDir, bool quiet = false, params string[] extraArgs)
     {
         var psi = new ProcessStartInfo("dotnet")
         {
@@ -203,6 +203,11 @@ internal static class LiveBenchmark
                 ["Logging__Console__FormatterOptions__SingleLine"] = "true",
             },
         };
+        foreach (var arg in extraArgs)
+        {
+            psi.ArgumentList.Add(arg);
+        }
+
         var process = Process.Start(psi)!;
         process.OutputDataReceived += (_, e) =>
         {
