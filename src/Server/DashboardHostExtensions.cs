@@ -96,6 +96,8 @@ public static class DashboardHostExtensions
 
     public static WebApplication UseDashboard(this WebApplication app)
     {
+        // Live clients hear at once that the server is going, not once it has finished stopping.
+        app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<LivePublisher>().Stop());
         app.UseTrustedProxyHeaders();
         app.DecideAccessAtStart();
         app.UseResponseCompression();

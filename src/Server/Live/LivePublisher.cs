@@ -100,13 +100,22 @@ internal sealed partial class LivePublisher(IOptions<DashboardOptions> options, 
         }
         finally
         {
-            lock (_lock)
+            Stop();
+        }
+    }
+
+    /// <summary>
+    /// Ends every subscriber's stream and refuses new ones: called as soon as the server starts stopping, since SignalR
+    /// closes the hub's connections only once everything has stopped, and until then clients would believe they are live.
+    /// </summary>
+    public void Stop()
+    {
+        lock (_lock)
+        {
+            _stopped = true;
+            foreach (var subscriber in _subscribers)
             {
-                _stopped = true;
-                foreach (var subscriber in _subscribers)
-                {
-                    subscriber.Queue.Writer.TryComplete();
-                }
+                subscriber.Queue.Writer.TryComplete();
             }
         }
     }
