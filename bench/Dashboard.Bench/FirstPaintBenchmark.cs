@@ -28,6 +28,7 @@ internal static class FirstPaintBenchmark
     // to go until the engine restarts, and would block the next run's "network create".
     private static readonly string s_network = $"{Prefix}mynetwork-{Guid.NewGuid().ToString("N")[..6]}";
     private static readonly TimeSpan s_pageTimeout = TimeSpan.FromSeconds(90);
+    private static bool s_timeline;
 
     // Records, in performance.now() (milliseconds from navigation start), when the page first shows a row, every
     // expected row and the Live badge; each one read in the next animation frame, which is about when it is painted.
@@ -46,6 +47,10 @@ internal static class FirstPaintBenchmark
           new PerformanceObserver(list => {
             for (const e of list.getEntries()) if (e.name === 'first-contentful-paint' && !('fcp' in fp)) fp.fcp = e.startTime;
           }).observe({ type: 'paint', buffered: true });
+          window.__fpLong = [];
+          new PerformanceObserver(list => {
+            for (const e of list.getEntries()) window.__fpLong.push([Math.round(e.startTime), Math.round(e.duration)]);
+          }).observe({ type: 'longtask', buffered: true });
         })();
         """;
 
@@ -66,6 +71,9 @@ internal static class FirstPaintBenchmark
             rest.RemoveRange(at, 2);
         }
 
+        // --timeline: each load also prints when every resource started and ended, what went on the wire, and the
+        // main thread's long tasks (where the time to interactive goes).
+        s_timeline = rest.Remove("--timeline");
         int[] scales = rest.Count > 0 ? [.. rest.Select(a => int.Parse(a, CultureInfo.InvariantCulture))] : [2, 300];
         Cleanup();
         await Shell.RunAsync("docker", "network", "create", "--label", Label, s_network);
@@ -248,6 +256,17 @@ internal static class FirstPaintBenchmark
                     // A body Chromium no longer holds (a redirect, a stream): counted on the wire only.
                 }
             }
+        }
+
+        if (s_timeline)
+        {
+            var timeline = await page.EvaluateAsync<string>(
+                """
+                () => performance.getEntriesByType('resource').map(e =>
+                    `    ${Math.round(e.startTime)}-${Math.round(e.responseEnd)} ms ${e.initiatorType} ${Math.round(e.transferSize / 1024)} KiB ${new URL(e.name).pathname}`).join('\n')
+                  + '\n    long tasks (start, ms): ' + window.__fpLong.map(([s, d]) => `${s}+${d}`).join(' ')
+                """);
+            Console.WriteLine(timeline);
         }
 
         var load = new Load(document, marks.GetValueOrDefault("fcp", double.NaN), marks["first"], marks["all"], marks.GetValueOrDefault("app", double.NaN), frameAt, marks["live"], filter, navigated, renderer, wire, decoded,
